@@ -1,0 +1,5 @@
+"""`python -m briefing`."""
+
+from briefing.cli import main
+
+main(prog_name="briefing")

@@ -1,0 +1,37 @@
+"""`briefing build`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .options import project_option, resolve_project
+
+
+@click.command()
+@project_option
+@click.option("-e", "--edition", metavar="NAME", help="Edition from editions.yaml (default: the project's default edition).")
+@click.option("-s", "--section", "sections", multiple=True, metavar="ID",
+              help="Build only this section; repeat for more, in the order given.")
+@click.option("-x", "--exclude", multiple=True, metavar="ID", help="Leave this section out; repeat for more.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write (default: build/<edition>.pdf in the project).")
+@click.option("--format", "output_format", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True,
+              help="pdf, or html for one self-contained HTML file.")
+@click.option("--draft", is_flag=True, help="Print a DRAFT watermark on every page.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), help="Paper size, overriding the edition and the project.")
+def build(project_dir: Path | None, edition: str | None, sections: tuple[str, ...], exclude: tuple[str, ...],
+          output: Path | None, output_format: str, draft: bool, paper: str | None) -> None:
+    """Build one edition of the briefing book.
+
+    Writes build/<edition>.pdf and prints where it wrote, the page count and the time taken.
+    """
+    from ..errors import display_path
+    from ..pipeline import BuildRequest, build as run_build
+
+    request = BuildRequest(resolve_project(project_dir), edition, sections, exclude, output,
+                           output_format, draft, paper)  # type: ignore[arg-type]
+    result = run_build(request)
+    pages = f"{result.pages} pages, " if result.pages is not None else ""
+    click.echo(f"wrote {display_path(result.path)} ({pages}{result.seconds:.1f} s)")

@@ -1,0 +1,166 @@
+"""Stage 4, select edition: which sections, which parts and which blocks one audience gets.
+
+Classification is enforced here, before any HTML exists: a section or fenced-div block
+above the edition's level is dropped, and the book's marking is the highest level that
+was actually included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from .blocks import DivAttrs, keep_parts, parse_divs, render_divs
+from .errors import Problem, ProblemCollector, UserError
+from .models import Edition, Project, Section, SectionEntry
+
+CALLOUTS = ("note", "warning", "tip", "important")
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One section as this edition prints it."""
+
+    section: Section
+    body: str
+    """Markdown with parts and blocks already selected; kept divs are HTML wrappers."""
+    parts: tuple[str, ...] | None
+    """The `##` parts kept (None: all)."""
+
+
+@dataclass(frozen=True)
+class Book:
+    """Everything one edition needs to be rendered."""
+
+    project: Project
+    edition: Edition
+    chapters: tuple[Chapter, ...]
+    level: str
+    """The edition's ceiling: nothing above it is included."""
+    marking: str
+    """The highest level actually included: the book's classification marking."""
+
+    @property
+    def paper(self) -> str:
+        return self.edition.paper or self.project.config.paper
+
+
+def default_edition(project: Project) -> Edition:
+    """The edition built when none is named: the configured default, or the whole book."""
+    name = project.config.default_edition
+    if name and name in project.editions:
+        return project.editions[name]
+    if project.editions:
+        return next(iter(project.editions.values()))
+    return Edition(name="full", title="Full briefing", level=project.config.levels[-1])
+
+
+def select_edition(
+    project: Project,
+    name: str | None = None,
+    sections: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> Book:
+    """Choose the edition's chapters (or the `sections` asked for), filtered to its level."""
+    problems = ProblemCollector()
+    if name is None:
+        edition = default_edition(project)
+    elif name in project.editions:
+        edition = project.editions[name]
+    elif name == "full" and not project.editions:
+        edition = default_edition(project)
+    else:
+        where = project.editions_path or project.root
+        known = ", ".join(project.editions) or "none defined"
+        raise UserError([Problem(where, 0, f"unknown edition '{name}' (known: {known})")])
+    level = edition.level or project.config.section_default_level
+    rank = project.level_rank(level)
+    entries = _entries(project, edition, sections, problems)
+    chosen: list[tuple[Section, tuple[str, ...] | None]] = []
+    for section, parts, explicit in entries:
+        if section.id in exclude:
+            continue
+        if project.level_rank(section.level) > rank:
+            if explicit:
+                problems.add(section.path, 1, f"section '{section.id}' is {section.level}, above edition "
+                             f"'{edition.name}' (level {level}): it cannot be included")
+            continue
+        chosen.append((section, parts))
+    for missing in (e for e in exclude if project.section(e) is None):
+        problems.add(project.root, 0, f"--exclude names a missing section '{missing}'")
+    problems.raise_if_errors()
+    marking_rank = 0
+    chapters = []
+    for section, parts in chosen:
+        body, block_rank = _filter_blocks(section, edition, rank, project)
+        if parts is not None:
+            body = keep_parts(body, parts)
+        marking_rank = max(marking_rank, project.level_rank(section.level), block_rank)
+        chapters.append(Chapter(section, body, parts))
+    if not chapters:
+        raise UserError([Problem(project.editions_path or project.root, 0,
+                                 f"edition '{edition.name}' selects no sections at level {level}")])
+    return Book(project, edition, tuple(chapters), level, project.config.levels[marking_rank])
+
+
+def _entries(project: Project, edition: Edition, asked: Sequence[str], problems: ProblemCollector,
+             ) -> list[tuple[Section, tuple[str, ...] | None, bool]]:
+    """(section, parts, named explicitly) in book order."""
+    default_parts = None if edition.parts in (None, "all") else tuple(edition.parts)
+    if asked:
+        found = []
+        for section_id in asked:
+            section = project.section(section_id)
+            if section is None:
+                problems.add(project.root, 0, f"--section names a missing section '{section_id}'")
+            else:
+                found.append((section, default_parts, True))
+        return found
+    if edition.sections is None:
+        return [(s, default_parts, False) for s in project.sections]
+    result = []
+    for entry in edition.sections:
+        if isinstance(entry, str):
+            entry = SectionEntry(id=entry)
+        parts = default_parts if entry.parts is None else (None if entry.parts == "all" else tuple(entry.parts))
+        if entry.sector:
+            result += [(s, parts, False) for s in project.sections if s.meta.sector == entry.sector]
+        elif entry.id and (section := project.section(entry.id)) is not None:
+            result.append((section, parts, True))
+    return result
+
+
+def _filter_blocks(section: Section, edition: Edition, rank: int, project: Project) -> tuple[str, int]:
+    """Drop blocks above the edition's level or not for this edition; wrap the rest."""
+    divs, _ = parse_divs(section.body, section.path, section.body_line)
+    levels = project.config.levels
+    included = [0]
+
+    def decide(attrs: DivAttrs) -> tuple[str, str] | None:
+        marked = [c for c in attrs.classes if c in levels]
+        block_rank = max((levels.index(c) for c in marked), default=0)
+        if block_rank > rank:
+            return None
+        only_for = attrs.get("editions")
+        if only_for and edition.name not in {e.strip() for e in only_for.split(",")}:
+            return None
+        included[0] = max(included[0], block_rank)
+        return _wrapper(attrs, levels)
+
+    return render_divs(section.body, divs, decide), included[0]
+
+
+def _wrapper(attrs: DivAttrs, levels: tuple[str, ...]) -> tuple[str, str]:
+    """The HTML a kept fenced div becomes (Markdown inside it is still converted)."""
+    classes = []
+    for name in attrs.classes:
+        if name in levels:
+            classes += ["marked", f"level-{name}"]
+        elif name in CALLOUTS:
+            classes += ["callout", f"callout-{name}"]
+        else:
+            classes.append(name)
+    extra = "".join(f' data-{escape(k)}="{escape(v)}"' for k, v in attrs.attrs if k != "editions" and k.isidentifier())
+    ident = f' id="{escape(attrs.ident)}"' if attrs.ident else ""
+    return f'<div class="{escape(" ".join(classes))}"{ident}{extra} markdown="1">', "</div>"

@@ -1,0 +1,103 @@
+"""The whole journey of a briefing, in one place:
+
+    load project → validate → resolve citations → select edition
+      → render HTML (Jinja) → render PDF (WeasyPrint) → write atomically
+
+`build` chains the stages; `prepare` runs the first three for commands that do not render
+(list, check). Only `load_project` and `write_atomic` touch the file system.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .citations import CitationIndex, resolve_citations
+from .editions import Book, select_edition
+from .load import load_project
+from .models import Project
+from .render_html import RenderOptions, base_url, render_html
+from .source_date import source_date
+from .theme import load_theme
+from .validate import validate_project
+from .write import write_atomic
+
+OutputFormat = Literal["pdf", "html"]
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What the user asked `briefing build` for."""
+
+    project_dir: Path
+    edition: str | None = None
+    sections: Sequence[str] = ()
+    exclude: Sequence[str] = ()
+    output: Path | None = None
+    format: OutputFormat = "pdf"
+    draft: bool = False
+    paper: str | None = None
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build produced."""
+
+    path: Path
+    edition: str
+    pages: int | None
+    seconds: float
+    book: Book
+    cited: tuple[str, ...]
+    bytes: int
+
+
+def prepare(project_dir: Path) -> tuple[Project, CitationIndex]:
+    """Load, validate and resolve citations: everything short of choosing an edition."""
+    project = validate_project(load_project(project_dir))
+    return project, resolve_citations(project)
+
+
+def build(request: BuildRequest) -> BuildResult:
+    """Build one edition of the book and write it atomically."""
+    started = time.perf_counter()
+    project, _ = prepare(request.project_dir)
+    book = select_edition(project, request.edition, request.sections, request.exclude)
+    theme = load_theme(project)
+    options = RenderOptions(build_date=source_date(project), draft=request.draft, paper=request.paper,
+                            inline_styles=request.format == "html")
+    rendered = render_html(book, theme, options)
+    target = request.output or default_output(project, book.edition.name, request.format)
+    pages: int | None = None
+    if request.format == "html":
+        data = rendered.html.encode("utf-8")
+    else:
+        from .render_pdf import render_pdf
+
+        pdf = render_pdf(rendered.html, base_url(book), project.root, theme,
+                         pdf_variant=book.edition.pdf_variant, created=options.build_date,
+                         source_lines=_source_lines(book))
+        data, pages = pdf.data, pdf.pages
+    write_atomic(target, data)
+    return BuildResult(target, book.edition.name, pages, time.perf_counter() - started, book, rendered.cited, len(data))
+
+
+def default_output(project: Project, edition: str, output_format: OutputFormat) -> Path:
+    """`build/<edition>.pdf` (or .html) in the project folder."""
+    return project.root / "build" / f"{edition}.{output_format}"
+
+
+def _source_lines(book: Book) -> dict[str, tuple[Path, int]]:
+    """Map resource references written in the content to their file and line, for error messages."""
+    import re
+
+    found: dict[str, tuple[Path, int]] = {}
+    for chapter in book.chapters:
+        section = chapter.section
+        for offset, line in enumerate(section.body.split("\n")):
+            for target in re.findall(r"""(?:\]\(|(?:src|href)=["']|url\(["']?)([^)"'\s]+)""", line):
+                found.setdefault(target.removeprefix("file://"), (section.path, section.body_line + offset))
+    return found

@@ -1,0 +1,133 @@
+"""Stage 5, render HTML: the book's chapters through Markdown, then the Jinja templates.
+
+Content is only ever data to the templates (already-converted HTML passed as `Markup`):
+it is never evaluated as a template, so `{{ 7*7 }}` in Markdown prints as written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from html import escape
+
+import jinja2
+from markupsafe import Markup
+
+from .editions import Book
+from .errors import Problem, UserError
+from .markup import NoteState, render_markdown
+from .notes import bibliography_entry
+from .theme import Theme
+
+PROJECT_URL = "file:///briefing/project/"
+"""Virtual URL of the project folder: the real path never reaches the PDF (reproducible bytes)."""
+THEME_URL = "file:///briefing/theme/"
+"""Virtual URL of the style chain (project styles, then the built-in ones)."""
+STYLESHEETS = ("fonts.css", "book.css")
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Choices that change the rendering but are not part of the project."""
+
+    build_date: dt.datetime
+    draft: bool = False
+    paper: str | None = None
+    """Overrides the edition's and the project's paper."""
+    inline_styles: bool = False
+    """Embed the stylesheets (for --format html) instead of linking them."""
+
+
+@dataclass(frozen=True)
+class RenderedBook:
+    """The book as HTML, with what the later stages and reports need to know."""
+
+    html: str
+    cited: tuple[str, ...]
+    """Reference ids in order of first citation."""
+    paper: str
+
+
+def base_url(book: Book) -> str:
+    """The base URL of the HTML: the content folder, under the virtual project URL."""
+    return f"{PROJECT_URL}{book.project.config.content.strip('/')}/"
+
+
+def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBook:
+    """Convert the chapters and fill the book template."""
+    notes = NoteState(book.project.references)
+    chapters = [
+        {
+            "id": chapter.section.id,
+            "title": chapter.section.meta.title,
+            "summary": chapter.section.meta.summary,
+            "sector": chapter.section.meta.sector,
+            "level": chapter.section.level,
+            "html": Markup(render_markdown(chapter.body, chapter.section.id, notes)),
+        }
+        for chapter in book.chapters
+    ]
+    references = book.project.references
+    cited = sorted(notes.cited, key=lambda key: _sort_key(book, key))
+    sources = [
+        {"id": key, "html": Markup(bibliography_entry(references[key])),
+         "confidence": references[key].confidence, "confidence_note": references[key].confidence_note}
+        for key in cited
+    ]
+    paper = options.paper or book.paper
+    context = {
+        "config": book.project.config,
+        "edition": book.edition,
+        "marking": book.marking,
+        "levels": book.project.config.levels,
+        "chapters": chapters,
+        "sources": sources,
+        "build_date": options.build_date,
+        "draft": options.draft,
+        "paper": paper,
+        "stylesheets": _stylesheets(theme, options, paper),
+    }
+    html = _environment(theme).get_template("book.html.j2")
+    try:
+        return RenderedBook(html.render(context), tuple(notes.cited), paper)
+    except jinja2.TemplateError as exc:
+        raise UserError([_template_problem(exc, theme)]) from None
+
+
+def _sort_key(book: Book, key: str) -> str:
+    ref = book.project.references[key]
+    return (ref.author[0].sort_key() if ref.author else "") + ref.title.lower()
+
+
+def _stylesheets(theme: Theme, options: RenderOptions, paper: str) -> list[dict[str, str]]:
+    sheets = []
+    for name in (*STYLESHEETS, f"paper-{paper}.css"):
+        path = theme.find_style(name)
+        if path is None:
+            continue
+        if options.inline_styles:
+            sheets.append({"inline": Markup(path.read_text("utf-8").replace("</", "<\\/"))})
+        else:
+            sheets.append({"href": f"{THEME_URL}styles/{name}"})
+    return sheets
+
+
+def _environment(theme: Theme) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in theme.template_dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["longdate"] = lambda d: f"{d.day} {d.strftime('%B')} {d.year}" if d else ""
+    env.filters["esc"] = escape
+    return env
+
+
+def _template_problem(exc: jinja2.TemplateError, theme: Theme) -> Problem:
+    from pathlib import Path
+
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "template"
+    line = getattr(exc, "lineno", None) or 0
+    return Problem(Path(name), line, f"template error: {exc.message if hasattr(exc, 'message') else exc}")

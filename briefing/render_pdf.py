@@ -1,0 +1,76 @@
+"""Stage 6, render PDF: lay the HTML out with WeasyPrint, through the sandboxed fetcher.
+
+WeasyPrint is imported inside `render_pdf` only, so commands that do not render start fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, UserError
+from .fetch import Refusal, SandboxPolicy, make_fetcher
+from .theme import Theme
+
+_FONT_CONFIG: Any = None
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    """The finished PDF bytes and what a report needs to say about them."""
+
+    data: bytes
+    pages: int
+    warnings: tuple[str, ...] = ()
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def font_configuration() -> Any:
+    """One FontConfiguration for the process: a new one per render makes memory grow."""
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONT_CONFIG = FontConfiguration()
+    return _FONT_CONFIG
+
+
+def render_pdf(html: str, base_url: str, project_root: Path, theme: Theme, *,
+               pdf_variant: str | None = None, created: dt.datetime | None = None,
+               source_lines: dict[str, tuple[Path, int]] | None = None) -> RenderedPdf:
+    """Render the book; refused resources are errors naming the content line where known."""
+    from weasyprint import HTML
+
+    policy = SandboxPolicy(project_root, theme)
+    fetcher = make_fetcher(policy)
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    try:
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            font_config=font_configuration(), presentational_hints=False)
+        data = document.write_pdf(pdf_variant=pdf_variant, attachments=[], uncompressed_pdf=False)
+    finally:
+        logger.removeHandler(collect)
+    if policy.refusals:
+        raise UserError(_refusal_problems(policy.refusals, project_root, source_lines or {}))
+    return RenderedPdf(data, len(document.pages), tuple(collect.messages))
+
+
+def _refusal_problems(refusals: list[Refusal], root: Path, lines: dict[str, tuple[Path, int]]) -> list[Problem]:
+    problems = []
+    for refusal in refusals:
+        where = next(((p, n) for needle, (p, n) in lines.items() if needle and needle in refusal.url), (root, 0))
+        problems.append(Problem(where[0], where[1], f"refused resource '{refusal.url}': {refusal.reason}"))
+    return problems

@@ -1,0 +1,205 @@
+"""Stage 2, validate: parse the files read by `load` into typed models, reporting every problem.
+
+Each problem names the file and line the user wrote. The result is a `Project` whose
+parts are known to be well formed: later stages need not check again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .blocks import parse_divs
+from .errors import Problem, ProblemCollector
+from .load import ProjectFiles, SourceText
+from .models import Edition, Project, ProjectConfig, Reference, Section, SectionEntry, SectionMeta
+from .yamlfile import LineDict, LineList, line_of, parse_yaml
+
+
+def validate_project(files: ProjectFiles) -> Project:
+    """Turn the raw files into a `Project`, or raise `UserError` with every problem found."""
+    problems = ProblemCollector()
+    problems.extend(list(files.problems))
+    config = _validate_config(files.config, problems)
+    levels = config.levels if config else ("public", "internal", "restricted")
+    default_level = config.section_default_level if config else "internal"
+    sections = _validate_sections(files.sections, levels, default_level, problems)
+    references = _validate_references(files.references, problems)
+    editions = _validate_editions(files.editions, sections, levels, problems)
+    if config and config.default_edition and editions and config.default_edition not in editions:
+        line = _key_line(files.config, "default_edition")
+        problems.add(files.config.path, line, f"default_edition '{config.default_edition}' is not in editions.yaml "
+                     f"(known: {', '.join(editions)})")
+    problems.raise_if_errors()
+    assert config is not None
+    return Project(
+        root=files.root,
+        config=config,
+        sections=tuple(sorted(sections, key=lambda s: (s.meta.order, s.id))),
+        references=references,
+        editions=editions,
+        references_path=files.references.path if files.references else None,
+        editions_path=files.editions.path if files.editions else None,
+        config_path=files.config.path,
+    )
+
+
+def model_problems(exc: ValidationError, data: Any, path: Path, default_line: int, what: str) -> list[Problem]:
+    """Translate pydantic errors into `path:line` problems at the lines the user wrote."""
+    found = []
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        line = line_of(data, loc, default_line)
+        field = ".".join(str(p) for p in loc)
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            message = f"unknown {what} key '{loc[-1]}'"
+        elif kind == "missing":
+            message = f"{what}: missing required key '{field}'"
+        else:
+            message = f"{what} '{field}': {error['msg']}" if field else f"{what}: {error['msg']}"
+        found.append(Problem(path, line, message))
+    return found
+
+
+def _validate(model: type[BaseModel], data: Any, path: Path, line: int, what: str,
+              problems: ProblemCollector, **extra: Any) -> Any:
+    if not isinstance(data, dict):
+        problems.add(path, line, f"{what} must be a mapping of keys to values")
+        return None
+    try:
+        return model.model_validate({**data, **extra})
+    except ValidationError as exc:
+        problems.extend(model_problems(exc, data, path, line, what))
+        return None
+
+
+def _key_line(source: SourceText, key: str) -> int:
+    data, _ = parse_yaml(source.text, source.path)
+    return data.key_lines.get(key, 1) if isinstance(data, LineDict) else 1
+
+
+def _validate_config(source: SourceText, problems: ProblemCollector) -> ProjectConfig | None:
+    data, found = parse_yaml(source.text, source.path)
+    problems.extend(found)
+    if found:
+        return None
+    config: ProjectConfig | None = _validate(ProjectConfig, data, source.path, 1, "briefing.yaml", problems)
+    if config and config.default_level and config.default_level not in config.levels:
+        problems.add(source.path, line_of(data, ("default_level",), 1),
+                     f"default_level '{config.default_level}' is not one of the levels {list(config.levels)}")
+    return config
+
+
+def split_front_matter(source: SourceText) -> tuple[str, int, str, int] | Problem:
+    """(front matter text, its first line, body, body's first line), or the problem."""
+    lines = source.text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return Problem(source.path, 1, "no front matter: a section starts with '---', YAML keys (title, sector, ...), then '---'")
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return "\n".join(lines[1:index]), 2, "\n".join(lines[index + 1:]), index + 2
+    return Problem(source.path, 1, "front matter is never closed: add a '---' line after the YAML keys")
+
+
+def _validate_sections(sources: tuple[SourceText, ...], levels: tuple[str, ...], default_level: str,
+                       problems: ProblemCollector) -> list[Section]:
+    sections: list[Section] = []
+    seen: dict[str, Path] = {}
+    for source in sources:
+        split = split_front_matter(source)
+        if isinstance(split, Problem):
+            problems.extend([split])
+            continue
+        front, front_line, body, body_line = split
+        data, found = parse_yaml(front, source.path, front_line)
+        problems.extend(found)
+        if found:
+            continue
+        if data is None:
+            problems.add(source.path, 1, "front matter is empty: give at least title and sector")
+            continue
+        meta: SectionMeta | None = _validate(SectionMeta, data, source.path, front_line, "front-matter", problems)
+        _, div_problems = parse_divs(body, source.path, body_line)
+        problems.extend(div_problems)
+        if meta is None:
+            continue
+        level = meta.level or default_level
+        if level not in levels:
+            problems.add(source.path, line_of(data, ("level",), front_line),
+                         f"level '{level}' is not one of the project's levels {list(levels)}")
+        section_id = meta.id or source.path.stem
+        if section_id in seen:
+            problems.add(source.path, line_of(data, ("id",), 1),
+                         f"duplicate section id '{section_id}' (also used by {seen[section_id].name})")
+            continue
+        seen[section_id] = source.path
+        sections.append(Section(section_id, meta, level, body, body_line, source.path))
+    return sections
+
+
+def _validate_references(source: SourceText | None, problems: ProblemCollector) -> dict[str, Reference]:
+    if source is None:
+        return {}
+    data, found = parse_yaml(source.text, source.path)
+    problems.extend(found)
+    if found or data is None:
+        return {}
+    items = data.get("references") if isinstance(data, dict) else data
+    if not isinstance(items, LineList):
+        problems.add(source.path, getattr(data, "line", 1), "expected a 'references:' list of CSL items")
+        return {}
+    references: dict[str, Reference] = {}
+    for index, item in enumerate(items):
+        line = items.item_lines[index]
+        ref: Reference | None = _validate(Reference, item, source.path, line, "reference", problems)
+        if ref is None:
+            continue
+        if ref.id in references:
+            problems.add(source.path, line, f"duplicate reference id '{ref.id}'")
+            continue
+        references[ref.id] = ref
+    return references
+
+
+def _validate_editions(source: SourceText | None, sections: list[Section], levels: tuple[str, ...],
+                       problems: ProblemCollector) -> dict[str, Edition]:
+    if source is None:
+        return {}
+    data, found = parse_yaml(source.text, source.path)
+    problems.extend(found)
+    if found or data is None:
+        return {}
+    table = data.get("editions") if isinstance(data, LineDict) else None
+    if not isinstance(table, LineDict) or isinstance(data, LineDict) and set(data) - {"editions"}:
+        problems.add(source.path, getattr(data, "line", 1), "expected one top-level key 'editions:' mapping names to editions")
+        return {}
+    known = {s.id for s in sections}
+    editions: dict[str, Edition] = {}
+    for name, body in table.items():
+        line = table.key_lines[name]
+        edition: Edition | None = _validate(Edition, body, source.path, line, f"edition '{name}'", problems, name=str(name))
+        if edition is None:
+            continue
+        if edition.level and edition.level not in levels:
+            problems.add(source.path, line_of(body, ("level",), line),
+                         f"edition '{name}': level '{edition.level}' is not one of {list(levels)}")
+        for index, entry in enumerate(edition.sections or ()):
+            entry_line = line_of(body, ("sections", index), line)
+            section_id = entry if isinstance(entry, str) else entry.id
+            if isinstance(entry, SectionEntry) and bool(entry.id) == bool(entry.sector):
+                problems.add(source.path, entry_line, f"edition '{name}': a sections entry names either an id or a sector")
+            elif section_id and section_id not in known:
+                problems.add(source.path, entry_line, f"edition '{name}' names a missing section '{section_id}'"
+                             + _suggest(section_id, known))
+        editions[str(name)] = edition
+    return editions
+
+
+def _suggest(name: str, known: set[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.5)
+    return f" — did you mean '{close[0]}'?" if close else ""

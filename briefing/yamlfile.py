@@ -1,0 +1,156 @@
+"""Safe YAML with line numbers.
+
+Every mapping and sequence that comes out of `load_yaml` remembers the line of each key
+and item, so that a validation error can be reported at the line the user wrote.
+Loading is safe (no Python tags), duplicate keys are errors, and documents that use
+many aliases (the "billion laughs" expansion bomb) are refused before they are built.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent
+
+from .errors import Problem
+
+MAX_ALIASES = 100
+"""More aliases than this in one document is refused: no briefing file needs them."""
+
+
+class LineDict(dict[Any, Any]):
+    """A dict that knows the line of the mapping and of each key."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+
+class LineList(list[Any]):
+    """A list that knows the line of the sequence and of each item."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+class YamlProblem(Exception):
+    """A YAML syntax or structure error at a line (0-based offset handled by caller)."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that records lines, refuses duplicate keys and alias bombs."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                event = self.peek_event()
+                raise YamlProblem(
+                    event.start_mark.line + 1,
+                    f"more than {MAX_ALIASES} YAML aliases; refusing a possible alias-expansion bomb",
+                )
+        return super().compose_node(parent, index)
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        try:
+            hash(key)
+        except TypeError:
+            raise YamlProblem(line, "a mapping key must be a plain value") from None
+        if key in result:
+            raise YamlProblem(line, f"duplicate key '{key}' (first at line {result.key_lines[key]})")
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = line
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def parse_yaml(text: str, path: Path, first_line: int = 1) -> tuple[Any, list[Problem]]:
+    """Parse YAML text; lines are shifted so that the text's first line is `first_line`.
+
+    Returns the data (None on error) and the problems found.
+    """
+    shift = first_line - 1
+    try:
+        loader = _Loader(text)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except YamlProblem as exc:
+        return None, [Problem(path, exc.line + shift, exc.message)]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + shift) if mark else first_line
+        what = exc.problem or "invalid YAML"
+        if "could not determine a constructor" in str(exc):
+            what = f"YAML tag not allowed here ({what.split('tag ')[-1] if 'tag' in what else what})"
+        return None, [Problem(path, line, f"invalid YAML: {what}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(path, first_line, f"invalid YAML: {exc}")]
+    except RecursionError:
+        return None, [Problem(path, first_line, "invalid YAML: nested too deeply")]
+    _shift_lines(data, shift)
+    return data, []
+
+
+def _shift_lines(data: Any, shift: int, seen: set[int] | None = None) -> None:
+    if not shift:
+        return
+    seen = set() if seen is None else seen
+    if id(data) in seen:
+        return
+    seen.add(id(data))
+    if isinstance(data, LineDict):
+        data.line += shift
+        data.key_lines = {k: v + shift for k, v in data.key_lines.items()}
+        for value in data.values():
+            _shift_lines(value, shift, seen)
+    elif isinstance(data, LineList):
+        data.line += shift
+        data.item_lines = [v + shift for v in data.item_lines]
+        for value in data:
+            _shift_lines(value, shift, seen)
+
+
+def line_of(data: Any, loc: tuple[Any, ...], default: int) -> int:
+    """The line of the value at `loc` (a pydantic error location), or of its nearest parent."""
+    line = getattr(data, "line", 0) or default
+    node = data
+    for part in loc:
+        if isinstance(node, LineDict) and part in node:
+            line = node.key_lines.get(part, line)
+            node = node[part]
+        elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.item_lines[part]
+            node = node[part]
+        else:
+            break
+    return line
