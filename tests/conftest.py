@@ -1,0 +1,75 @@
+"""Shared test helpers: run the CLI, copy fixture projects, read PDFs as a reader would."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).parent.parent
+
+
+@dataclass
+class Run:
+    """The outcome of one `briefing` command."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_briefing(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,
+                 timeout: float = 300) -> Run:
+    """Run `python -m briefing ARGS` in a fresh process, as a user would from a shell."""
+    import os
+
+    full_env = {**os.environ, **(env or {})}
+    result = subprocess.run([sys.executable, "-m", "briefing", *map(str, args)], cwd=cwd, env=full_env,
+                            capture_output=True, text=True, timeout=timeout, check=False)
+    return Run(result.returncode, result.stdout, result.stderr)
+
+
+def copy_fixture(name: str, destination: Path) -> Path:
+    """A private copy of `tests/fixtures/<name>` (tests may edit it freely)."""
+    target = destination / name
+    shutil.copytree(FIXTURES / name, target, ignore=shutil.ignore_patterns("build", "dist"))
+    return target
+
+
+def pdf_pages_text(path: Path) -> list[str]:
+    """The text of each page, as pypdf extracts it."""
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
+
+
+def pdf_outline_titles(path: Path) -> list[tuple[int, str, int]]:
+    """(depth, title, 1-based page) for every bookmark, in order."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list, depth: int) -> None:  # type: ignore[type-arg]
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, str(item.title), reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return found
+
+
+@pytest.fixture(scope="session")
+def basic_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The `basic` fixture built once (full edition) for read-only tests; returns the PDF path."""
+    project = copy_fixture("basic", tmp_path_factory.mktemp("basic"))
+    result = run_briefing("build", "--project", project)
+    assert result.code == 0, result.stderr
+    return project / "build" / "full.pdf"
