@@ -96,9 +96,14 @@ class CitationIndex:
         return sum(len(g.items) for g in self.by_section.get(section_id, ()))
 
 
-def resolve_citations(project: Project) -> CitationIndex:
-    """Find every citation; an unknown key is an error that suggests the nearest known key."""
-    problems = ProblemCollector()
+def resolve_citations(project: Project, problems: ProblemCollector | None = None) -> CitationIndex:
+    """Find every citation; an unknown key is an error that suggests the nearest known key.
+
+    Problems go to `problems` when given (the caller raises), else are raised here.
+    """
+    collect = problems is not None
+    problems = problems if problems is not None else ProblemCollector()
+    broken = project.extra.get("written_references", frozenset())
     by_section: dict[str, tuple[CitationGroup, ...]] = {}
     known = sorted(project.references)
     for section in project.sections:
@@ -106,9 +111,10 @@ def resolve_citations(project: Project) -> CitationIndex:
         by_section[section.id] = tuple(groups)
         for group in groups:
             for citation in group.items:
-                if citation.key not in project.references:
+                if citation.key not in project.references and citation.key not in broken:
                     problems.add(section.path, group.line, unknown_key_message(citation.key, known))
-    problems.raise_if_errors()
+    if not collect:
+        problems.raise_if_errors()
     return CitationIndex(by_section)
 
 

@@ -40,7 +40,9 @@ def display_path(path: Path, relative_to: Path | None = None) -> str:
     """A path as the user would type it: relative to `relative_to` (default: cwd) when below it."""
     base = relative_to or Path.cwd()
     try:
-        return os.path.relpath(path, base) if path.is_absolute() and _is_below(path, base) else str(path)
+        if path.is_absolute() and _is_below(path, base) and path.resolve() != base.resolve():
+            return os.path.relpath(path, base)
+        return str(path)
     except ValueError:
         return str(path)
 

@@ -17,6 +17,7 @@ from typing import Literal
 
 from .citations import CitationIndex, resolve_citations
 from .editions import Book, select_edition
+from .errors import ProblemCollector
 from .load import load_project
 from .models import Project
 from .render_html import RenderOptions, base_url, render_html
@@ -57,8 +58,11 @@ class BuildResult:
 
 def prepare(project_dir: Path) -> tuple[Project, CitationIndex]:
     """Load, validate and resolve citations: everything short of choosing an edition."""
-    project = validate_project(load_project(project_dir))
-    return project, resolve_citations(project)
+    problems = ProblemCollector()
+    project = validate_project(load_project(project_dir), problems)
+    citations = resolve_citations(project, problems)
+    problems.raise_if_errors()
+    return project, citations
 
 
 def build(request: BuildRequest) -> BuildResult:

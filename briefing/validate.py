@@ -18,9 +18,15 @@ from .models import Edition, Project, ProjectConfig, Reference, Section, Section
 from .yamlfile import LineDict, LineList, line_of, parse_yaml
 
 
-def validate_project(files: ProjectFiles) -> Project:
-    """Turn the raw files into a `Project`, or raise `UserError` with every problem found."""
-    problems = ProblemCollector()
+def validate_project(files: ProjectFiles, problems: ProblemCollector | None = None) -> Project:
+    """Turn the raw files into a `Project`, or raise `UserError` with every problem found.
+
+    With a `problems` collector, errors in sections, references and editions are collected
+    there instead (the project then holds only the valid items), so that later stages can add
+    theirs and one run reports everything; a config that cannot be read still raises.
+    """
+    collect = problems is not None
+    problems = problems if problems is not None else ProblemCollector()
     problems.extend(list(files.problems))
     config = _validate_config(files.config, problems)
     levels = config.levels if config else ("public", "internal", "restricted")
@@ -32,7 +38,8 @@ def validate_project(files: ProjectFiles) -> Project:
         line = _key_line(files.config, "default_edition")
         problems.add(files.config.path, line, f"default_edition '{config.default_edition}' is not in editions.yaml "
                      f"(known: {', '.join(editions)})")
-    problems.raise_if_errors()
+    if config is None or not collect:
+        problems.raise_if_errors()
     assert config is not None
     return Project(
         root=files.root,
@@ -43,6 +50,7 @@ def validate_project(files: ProjectFiles) -> Project:
         references_path=files.references.path if files.references else None,
         editions_path=files.editions.path if files.editions else None,
         config_path=files.config.path,
+        extra={"written_references": _written_reference_ids(files.references)},
     )
 
 
@@ -162,6 +170,17 @@ def _validate_references(source: SourceText | None, problems: ProblemCollector) 
             continue
         references[ref.id] = ref
     return references
+
+
+def _written_reference_ids(source: SourceText | None) -> frozenset[str]:
+    """Ids written in the references file, valid or not: citing a broken one is not also an "unknown key"."""
+    if source is None:
+        return frozenset()
+    data, _ = parse_yaml(source.text, source.path)
+    items = data.get("references") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        return frozenset()
+    return frozenset(str(item["id"]) for item in items if isinstance(item, dict) and "id" in item)
 
 
 def _validate_editions(source: SourceText | None, sections: list[Section], levels: tuple[str, ...],
