@@ -126,8 +126,16 @@ def _environment(theme: Theme) -> jinja2.Environment:
 
 
 def _template_problem(exc: jinja2.TemplateError, theme: Theme) -> Problem:
+    """Name the template file and line: from a syntax error, or from the traceback Jinja rewrote."""
     from pathlib import Path
 
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "template"
+    name = getattr(exc, "filename", None) or ""
     line = getattr(exc, "lineno", None) or 0
-    return Problem(Path(name), line, f"template error: {exc.message if hasattr(exc, 'message') else exc}")
+    if not name:
+        trace = exc.__traceback__
+        while trace is not None:
+            filename = trace.tb_frame.f_code.co_filename
+            if filename.endswith(".j2"):
+                name, line = filename, trace.tb_lineno
+            trace = trace.tb_next
+    return Problem(Path(name or "templates"), line, f"template error: {exc.message or type(exc).__name__}")

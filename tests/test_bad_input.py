@@ -111,3 +111,10 @@ def test_usage_errors_keep_clicks_exit_code_2(project: Path) -> None:
     result = run_briefing("build", "--format", "docx", cwd=project)
     assert result.code == 2
     assert "Traceback" not in result.stderr
+
+
+def test_a_broken_template_override_names_its_file_and_line(project: Path) -> None:
+    (project / "templates").mkdir()
+    (project / "templates" / "chapter.html.j2").write_text("<section>\n{{ chapter.nosuch }}\n</section>\n", "utf-8")
+    result = run_briefing("build", cwd=project)
+    _assert_user_error(result, "templates/chapter.html.j2:2:", "template error: 'dict object' has no attribute 'nosuch'")
