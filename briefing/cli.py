@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("briefing.commands.build:build", "Build one edition of the briefing book as PDF (or HTML)."),
     "list": ("briefing.commands.inspect:list_command", "List the project's sections and editions."),
     "check": ("briefing.commands.inspect:check", "Validate the whole project without rendering it."),
+    "release": ("briefing.commands.release:release", "Build all editions reproducibly, with a manifest and checksums."),
 }
 
 

@@ -36,6 +36,8 @@ class RenderOptions:
     """Overrides the edition's and the project's paper."""
     inline_styles: bool = False
     """Embed the stylesheets (for --format html) instead of linking them."""
+    changes: object | None = None
+    """A `changes.Changes` for the "Changes since" appendix (release --since); None: no appendix."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBoo
         "paper": paper,
         "stylesheets": _stylesheets(theme, options, paper),
     }
+    if options.changes is not None:
+        context["changes"] = options.changes
     html = _environment(theme).get_template("book.html.j2")
     try:
         return RenderedBook(html.render(context), tuple(notes.cited), paper)

@@ -48,8 +48,13 @@ def font_configuration() -> Any:
 
 def render_pdf(html: str, base_url: str, project_root: Path, theme: Theme, *,
                pdf_variant: str | None = None, created: dt.datetime | None = None,
-               source_lines: dict[str, tuple[Path, int]] | None = None) -> RenderedPdf:
-    """Render the book; refused resources are errors naming the content line where known."""
+               source_lines: dict[str, tuple[Path, int]] | None = None,
+               finisher: Any = None, identifier: bool | None = None) -> RenderedPdf:
+    """Render the book; refused resources are errors naming the content line where known.
+
+    `finisher(document, pdf)` may adjust the pydyf PDF before it is written; `identifier=True`
+    writes a trailer /ID (an MD5 of the PDF's objects, so it is as reproducible as they are).
+    """
     from weasyprint import HTML
 
     policy = SandboxPolicy(project_root, theme)
@@ -60,7 +65,8 @@ def render_pdf(html: str, base_url: str, project_root: Path, theme: Theme, *,
     try:
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
             font_config=font_configuration(), presentational_hints=False)
-        data = document.write_pdf(pdf_variant=pdf_variant, attachments=[], uncompressed_pdf=False)
+        data = document.write_pdf(pdf_variant=pdf_variant, attachments=[], uncompressed_pdf=False,
+                                  finisher=finisher, pdf_identifier=identifier)
     finally:
         logger.removeHandler(collect)
     if policy.refusals:
