@@ -38,19 +38,42 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
 
 @click.command()
 @project_option
-def check(project_dir: Path | None) -> None:
-    """Validate the whole project without rendering: every problem, with its file and line."""
-    from ..editions import select_edition
-    from ..errors import ProblemCollector, UserError
-    from ..pipeline import prepare
+@click.option("--archive", type=click.Path(path_type=Path), metavar="DIR",
+              help="Folder of the references' archived texts (archive-file): run the fact check against them.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too (exit 1), not only on errors.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people; json (on standard output) for CI annotations.")
+@click.option("--pages", "measure_pages", is_flag=True,
+              help="Lay the edition out and report each chapter's pages (done anyway when a section has pages:).")
+@click.option("-e", "--edition", metavar="NAME",
+              help="Edition whose pages are measured (default: the default edition).")
+def check(project_dir: Path | None, archive: Path | None, strict: bool, output_format: str, measure_pages: bool,
+          edition: str | None) -> None:
+    """Check the project: every finding with its file and line, errors and warnings.
 
-    project, _ = prepare(resolve_project(project_dir))
-    problems = ProblemCollector()
-    for name in project.editions or {"full": None}:
-        try:
-            select_edition(project, name)
-        except UserError as error:
-            problems.extend(error.problems)
-    problems.raise_if_errors()
-    click.echo(f"ok: {len(project.sections)} sections, {len(project.references)} references, "
-               f"{len(project.editions) or 1} editions")
+    Validates everything a build would, then looks for stale reviews, unused references,
+    impossible locators, skipped headings, images without alt text, uncited factual text,
+    chapters over their page budget and, with --archive, figures their sources do not state.
+    Exit code 0 when there are no errors (no warnings either, with --strict), else 1.
+    """
+    from ..checks.finding import from_problem
+    from ..checks.report import json_report, text_report
+    from ..checks.run import CheckOptions, CheckReport, check_project
+    from ..errors import UserError
+
+    try:
+        report = check_project(resolve_project(project_dir), CheckOptions(archive, measure_pages, edition))
+    except UserError as error:
+        if output_format != "json":
+            raise
+        report = CheckReport([from_problem(p) for p in error.problems])
+    if output_format == "json":
+        click.echo(json_report(report, strict))
+    else:
+        out, err = text_report(report, strict)
+        for line in err:
+            click.echo(line, err=True)
+        for line in out:
+            click.echo(line)
+    if not report.passed(strict):
+        raise click.exceptions.Exit(1)

@@ -1,0 +1,76 @@
+"""Page budgets: a section that runs longer than its `pages:` in the rendered edition.
+
+Measuring needs a layout, so it runs only with `--pages` or when some section declares a
+budget. The edition goes through the same stages as a build (select edition → render HTML
+→ WeasyPrint layout, through the sandboxed fetcher) but no PDF is written: each chapter's
+first page is where its element id appears among the pages' anchors, and it runs until
+the next chapter (or the Sources list) starts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..editions import Book
+from .finding import Finding, finding
+from .units import front_matter_line
+
+
+@dataclass(frozen=True)
+class ChapterPages:
+    """Where one chapter starts in the laid-out edition and how many pages it takes."""
+
+    section_id: str
+    first_page: int
+    """1-based."""
+    pages: int
+
+
+def measure_chapters(book: Book, build_date: dt.datetime) -> list[ChapterPages]:
+    """Lay the edition out (no PDF is written) and count each chapter's pages."""
+    from weasyprint import HTML
+
+    from ..fetch import SandboxPolicy, make_fetcher
+    from ..render_html import RenderOptions, base_url, render_html
+    from ..render_pdf import font_configuration
+    from ..theme import load_theme
+
+    theme = load_theme(book.project)
+    rendered = render_html(book, theme, RenderOptions(build_date=build_date))
+    policy = SandboxPolicy(book.project.root, theme)
+    document = HTML(string=rendered.html, base_url=base_url(book), url_fetcher=make_fetcher(policy)).render(
+        font_config=font_configuration(), presentational_hints=False)
+    return chapter_pages([set(page.anchors) for page in document.pages],
+                         [chapter.section.id for chapter in book.chapters])
+
+
+def chapter_pages(anchors: list[set[str]], chapter_ids: list[str]) -> list[ChapterPages]:
+    """Count pages from each chapter's first page (the page holding its id) to the next start."""
+    first: dict[str, int] = {}
+    for index, names in enumerate(anchors):
+        for name in names:
+            first.setdefault(name, index)
+    starts = sorted((first[cid], cid) for cid in chapter_ids if cid in first)
+    ends = [first["sources"]] if "sources" in first else []
+    result = []
+    for position, (start, cid) in enumerate(starts):
+        following = [s for s, _ in starts[position + 1:]] + ends + [len(anchors)]
+        end = min(s for s in following if s >= start)
+        result.append(ChapterPages(cid, start + 1, max(end - start, 1)))
+    return result
+
+
+def check_budgets(book: Book, measured: list[ChapterPages], raw: dict[str, str]) -> list[Finding]:
+    """`over-budget` for each chapter of the measured edition longer than its `pages:`."""
+    sections = {chapter.section.id: chapter.section for chapter in book.chapters}
+    found = []
+    for chapter in measured:
+        section = sections[chapter.section_id]
+        budget = section.meta.pages
+        if budget is not None and chapter.pages > budget:
+            found.append(finding(section.path, front_matter_line(section, raw, "pages"), "over-budget",
+                                 f"'{section.id}' runs to {chapter.pages} pages in edition '{book.edition.name}' "
+                                 f"(pages {chapter.first_page}–{chapter.first_page + chapter.pages - 1}), "
+                                 f"over its budget of {budget}: cut it, or raise pages:"))
+    return found

@@ -1,0 +1,137 @@
+"""`check_project`: load and validate the project like a build, then run every check family.
+
+The stages are the build's own (load → validate → resolve citations → select each
+edition), with problems collected instead of raised, so one run reports everything. Then:
+references, structure, freshness, citation coverage, the fact check (with an archive
+folder) and page budgets (with `--pages`, or when a section declares `pages:`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import ProblemCollector, UserError
+from ..models import Project
+from .budget import ChapterPages
+from .factcheck import FactCheck
+from .finding import Finding, from_problem, sort_findings
+
+if TYPE_CHECKING:
+    from ..citations import CitationIndex
+    from ..load import ProjectFiles
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What the user asked `briefing check` for."""
+
+    archive: Path | None = None
+    """Folder of the references' archived texts; None skips the fact check."""
+    pages: bool = False
+    """Measure every chapter's pages (a layout of the edition) even if no section has a budget."""
+    edition: str | None = None
+    """Edition whose layout the page budgets are measured on (default: the default edition)."""
+
+
+@dataclass
+class CheckReport:
+    """Everything one `briefing check` found."""
+
+    findings: list[Finding]
+    project: Project | None = None
+    fact_check: FactCheck | None = None
+    """None when no archive folder was given (the fact check was skipped)."""
+    pages: list[ChapterPages] | None = None
+    edition: str | None = None
+    """The edition the pages were measured on."""
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def passed(self, strict: bool = False) -> bool:
+        """No errors (and, when strict, no warnings)."""
+        return self.count("error") == 0 and (not strict or self.count("warning") == 0)
+
+
+def check_project(project_dir: Path, options: CheckOptions) -> CheckReport:
+    """Run every check on the project at `project_dir`."""
+    from ..citations import resolve_citations
+    from ..load import load_project
+    from ..validate import validate_project
+
+    collected = ProblemCollector()
+    try:
+        files = load_project(project_dir)
+        project = validate_project(files, collected)
+    except UserError as error:
+        return CheckReport(sort_findings([from_problem(p) for p in error.problems]))
+    findings = [from_problem(p) for p in collected.problems]
+    complete = not collected.errors
+    unknown = ProblemCollector()
+    citations = resolve_citations(project, unknown)
+    raw = {str(s.path): s.text for s in files.sections}
+    report = CheckReport(findings, project)
+    findings += _check_text(project, citations, files, unknown, complete, options, report, raw)
+    if complete:
+        findings += _check_editions(project, options, report, raw)
+    report.findings = sort_findings(findings)
+    report.counts = {"sections": len(project.sections), "references": len(project.references),
+                     "editions": len(project.editions) or 1}
+    return report
+
+
+def _check_text(project: Project, citations: CitationIndex, files: ProjectFiles, unknown: ProblemCollector,
+                complete: bool, options: CheckOptions, report: CheckReport, raw: dict[str, str]) -> list[Finding]:
+    """Every check that reads the Markdown and the references, without rendering."""
+    from ..source_date import source_date
+    from .coverage import check_coverage
+    from .factcheck import check_facts
+    from .freshness import check_freshness
+    from .references import ReferenceLines, check_references, unknown_key_findings
+    from .sentences import split_sentences
+    from .structure import check_structure
+    from .units import read_section
+
+    texts = [read_section(section) for section in project.sections]
+    sentences = {id(unit): split_sentences(unit) for text in texts for unit in text.units}
+    lines = ReferenceLines(files.references)
+    found = unknown_key_findings(unknown.problems)
+    found += check_references(project, citations, lines, complete)
+    for text in texts:
+        found += check_structure(text)
+    found += check_freshness(project, source_date(project).date(), raw)
+    found += check_coverage(texts, sentences)
+    if options.archive is not None:
+        every = [s for text in texts for unit in text.units for s in sentences[id(unit)]]
+        report.fact_check = check_facts(project, every, options.archive, lines)
+        found += report.fact_check.findings
+    return found
+
+
+def _check_editions(project: Project, options: CheckOptions, report: CheckReport,
+                    raw: dict[str, str]) -> list[Finding]:
+    """Every edition can be selected; page budgets on the chosen edition's layout."""
+    from ..editions import select_edition
+
+    found: list[Finding] = []
+    for name in list(project.editions) or ["full"]:
+        try:
+            select_edition(project, name)
+        except UserError as error:
+            found += [from_problem(p, "edition") for p in error.problems]
+    wants_pages = options.pages or any(s.meta.pages for s in project.sections)
+    if not wants_pages:
+        return found
+    try:
+        book = select_edition(project, options.edition)
+    except UserError as error:
+        return found + [from_problem(p, "edition") for p in error.problems]
+    from ..source_date import source_date
+    from .budget import check_budgets, measure_chapters
+
+    report.edition = book.edition.name
+    report.pages = measure_chapters(book, source_date(project))
+    return found + check_budgets(book, report.pages, raw)
