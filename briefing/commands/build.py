@@ -21,17 +21,28 @@ from .options import project_option, resolve_project
               help="pdf, or html for one self-contained HTML file.")
 @click.option("--draft", is_flag=True, help="Print a DRAFT watermark on every page.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), help="Paper size, overriding the edition and the project.")
+@click.option("--force", is_flag=True, help="Build even when no input changed since the last build of this output.")
 def build(project_dir: Path | None, edition: str | None, sections: tuple[str, ...], exclude: tuple[str, ...],
-          output: Path | None, output_format: str, draft: bool, paper: str | None) -> None:
+          output: Path | None, output_format: str, draft: bool, paper: str | None, force: bool = False) -> None:
     """Build one edition of the briefing book.
 
     Writes build/<edition>.pdf and prints where it wrote, the page count and the time taken.
     """
+    from ..cache import BuildStamp
     from ..errors import display_path
+
+    stamp = BuildStamp.for_request(project_dir, {"edition": edition, "sections": sections, "exclude": exclude,
+                                                 "output": output, "format": output_format, "draft": draft,
+                                                 "paper": paper})
+    if not force and (fresh := stamp.fresh()) is not None:
+        pages = f"{fresh.pages} pages, " if fresh.pages is not None else ""
+        click.echo(f"up to date: {display_path(fresh.path)} ({pages}no input changed; --force rebuilds)")
+        return
     from ..pipeline import BuildRequest, build as run_build
 
     request = BuildRequest(resolve_project(project_dir), edition, sections, exclude, output,
                            output_format, draft, paper)  # type: ignore[arg-type]
     result = run_build(request)
+    stamp.record(result.path, result.pages)
     pages = f"{result.pages} pages, " if result.pages is not None else ""
     click.echo(f"wrote {display_path(result.path)} ({pages}{result.seconds:.1f} s)")

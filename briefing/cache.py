@@ -1,0 +1,265 @@
+"""Skip a build when nothing it reads has changed since the last one.
+
+`briefing build` asks `fresh_output` first. It hashes, with the standard library only (no
+YAML, pydantic, Markdown or WeasyPrint is imported, so a nothing-changed rebuild takes a few
+hundredths of a second):
+
+- every file of the project folder, recursively (sections, references, editions, data,
+  images, the project's templates and styles and fonts), except outputs (`build/`,
+  `dist/`), hidden folders, caches and the output file itself;
+- the built-in theme (templates and styles) and briefing's own code and version, and the
+  location and date of the installed WeasyPrint, Markdown and Jinja;
+- the options of the request (edition, sections, format, paper, draft, output);
+- what decides the build date: `SOURCE_DATE_EPOCH`, the git commit the project is at, or
+  (without git) the modification times of the sections.
+
+The fingerprint is stored beside the output as `.<name>.inputs` (JSON, with a digest of the
+output it describes), after a successful build. The output is reused only when the stored
+fingerprint equals the new one and the output on disk still has the recorded digest, so a
+deleted or edited PDF is rebuilt. Any doubt (unreadable file, too many files) means build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+
+STAMP_VERSION = 1
+SKIPPED_DIRS = frozenset({"build", "dist", "__pycache__", "node_modules", "venv", "htmlcov"})
+"""Folders that hold outputs or tools, never inputs (hidden folders are skipped too)."""
+MAX_FILES = 20_000
+MAX_BYTES = 512 * 1024 * 1024
+_LIBRARIES = ("weasyprint", "pydyf", "markdown", "jinja2")
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """An output that is still up to date."""
+
+    path: Path
+    pages: int | None
+
+
+class _TooBigError(Exception):
+    """The project folder is too large to fingerprint cheaply: build instead."""
+
+
+def find_project_root(project_dir: Path | None) -> Path | None:
+    """The project folder as `briefing` would find it, or None (the full path reports errors)."""
+    if project_dir is not None:
+        folder = project_dir.resolve()
+        return folder if (folder / "briefing.yaml").is_file() else None
+    start = Path.cwd().resolve()
+    for folder in (start, *start.parents):
+        if (folder / "briefing.yaml").is_file():
+            return folder
+    return None
+
+
+def stamp_path(output: Path) -> Path:
+    """Where the fingerprint of `output` is kept: `.<name>.inputs` beside it."""
+    return output.with_name(f".{output.name}.inputs")
+
+
+def request_stamp(root: Path, output: Path | None, edition: str | None, output_format: str) -> Path:
+    """The stamp for a request; without `-o` and `-e` the default edition's output is not known
+    before the project is parsed, so its stamp has a fixed name that records the output path."""
+    if output is not None:
+        return stamp_path(output.resolve())
+    if edition is not None:
+        return stamp_path(root / "build" / f"{edition}.{output_format}")
+    return root / "build" / f".default.{output_format}.inputs"
+
+
+def fingerprint(root: Path, options: dict[str, object], exclude: tuple[Path, ...] = ()) -> str | None:
+    """One hash over everything the build of `root` with `options` reads; None when in doubt."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(json.dumps({"stamp": STAMP_VERSION, "briefing": __version__, "options": options},
+                             sort_keys=True, default=str).encode())
+    try:
+        counter = [0, 0]
+        _hash_tree(digest, str(root), "", {str(p) for p in exclude}, counter)
+        package = Path(__file__).resolve().parent
+        for folder in _theme_dirs(package):
+            if not _is_within(folder, root):
+                _hash_tree(digest, str(folder), f"<theme>/{folder.name}/", set(), counter)
+        if not _is_within(package, root):
+            _hash_tree(digest, str(package), "<briefing>/", set(), counter)
+    except (OSError, _TooBigError):
+        return None
+    digest.update(_libraries().encode())
+    digest.update(_build_date_inputs(root).encode())
+    return digest.hexdigest()
+
+
+def fresh_output(stamp: Path, current: str | None) -> Fresh | None:
+    """The output recorded in `stamp` if it was built from exactly `current` and is intact."""
+    if current is None:
+        return None
+    try:
+        recorded = json.loads(stamp.read_text("utf-8"))
+        if recorded.get("fingerprint") != current:
+            return None
+        output = Path(recorded["output"])
+        if _file_digest(output) != recorded.get("output_digest"):
+            return None
+        return Fresh(output, recorded.get("pages"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def record_output(stamp: Path, current: str | None, output: Path, pages: int | None) -> None:
+    """Remember that `output` was built from `current` (best effort: a failure only costs a rebuild)."""
+    if current is None:
+        return
+    try:
+        data = {"fingerprint": current, "output": str(output.resolve()), "output_digest": _file_digest(output),
+                "pages": pages}
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        temp = stamp.with_name(stamp.name + ".part")
+        temp.write_text(json.dumps(data, indent=1), "utf-8")
+        os.replace(temp, stamp)
+    except OSError:
+        return
+
+
+def _hash_tree(digest: "hashlib.blake2b", folder: str, prefix: str, exclude: set[str], counter: list[int]) -> None:
+    """Add every input file below `folder` (sorted; named by `prefix` + relative path) to `digest`."""
+    with os.scandir(folder) as scan:
+        entries = sorted(scan, key=lambda e: e.name)
+    for entry in entries:
+        name = entry.name
+        if name.startswith(".") or name.endswith((".part", ".pyc", ".egg-info")):
+            continue
+        if entry.is_dir():
+            if name not in SKIPPED_DIRS:
+                _hash_tree(digest, entry.path, f"{prefix}{name}/", exclude, counter)
+            continue
+        if entry.path in exclude:
+            continue
+        with open(entry.path, "rb") as stream:
+            data = stream.read()
+        counter[0] += 1
+        counter[1] += len(data)
+        if counter[0] > MAX_FILES or counter[1] > MAX_BYTES:
+            raise _TooBigError
+        digest.update(f"{prefix}{name}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
+        digest.update(data)
+
+
+def _theme_dirs(package: Path) -> list[Path]:
+    """The built-in theme's folders, found as `briefing.theme.builtin_dir` does (without importing it)."""
+    packaged = package / "theme"
+    base = packaged if (packaged / "templates").is_dir() else package.parent
+    return [folder for folder in (base / "templates", base / "styles") if folder.is_dir()]
+
+
+def _is_within(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _libraries() -> str:
+    """Where the rendering libraries are installed and when: a changed install changes the output."""
+    from importlib.util import find_spec
+
+    found = []
+    for name in _LIBRARIES:
+        try:
+            spec = find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        origin = spec.origin if spec and spec.origin else ""
+        try:
+            stamp = os.stat(origin).st_mtime_ns if origin else 0
+        except OSError:
+            stamp = 0
+        found.append(f"{name}={origin}@{stamp}")
+    return ";".join(found)
+
+
+def _build_date_inputs(root: Path) -> str:
+    """What `source_date` reads: SOURCE_DATE_EPOCH, else the git commit, else section times."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        return f"epoch={epoch}"
+    commit = _git_head(root)
+    if commit:
+        return f"git={commit}"
+    times = sorted(str(p.stat().st_mtime_ns) for p in root.glob("*/*.md"))
+    return "mtimes=" + ",".join(times)
+
+
+def _git_head(root: Path) -> str | None:
+    """The commit checked out in the repository holding `root`, read from .git without running git."""
+    for folder in (root, *root.parents):
+        dotgit = folder / ".git"
+        if dotgit.is_file():
+            text = dotgit.read_text("utf-8").strip()
+            if not text.startswith("gitdir:"):
+                return None
+            dotgit = (folder / text[len("gitdir:"):].strip()).resolve()
+        if dotgit.is_dir():
+            return _resolve_head(dotgit)
+    return None
+
+
+def _resolve_head(gitdir: Path) -> str | None:
+    try:
+        head = (gitdir / "HEAD").read_text("utf-8").strip()
+    except OSError:
+        return None
+    if not head.startswith("ref:"):
+        return head or None
+    ref = head[4:].strip()
+    common = gitdir
+    if (gitdir / "commondir").is_file():
+        common = (gitdir / (gitdir / "commondir").read_text("utf-8").strip()).resolve()
+    for base in (gitdir, common):
+        loose = base / ref
+        if loose.is_file():
+            return loose.read_text("utf-8").strip() or None
+    packed = common / "packed-refs"
+    if packed.is_file():
+        for line in packed.read_text("utf-8").splitlines():
+            if line.endswith(" " + ref):
+                return line.split(" ", 1)[0]
+    return f"unborn:{ref}"
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
+
+
+@dataclass(frozen=True)
+class BuildStamp:
+    """The fingerprint of one `briefing build` request and where it is kept."""
+
+    stamp: Path
+    current: str | None
+
+    @classmethod
+    def for_request(cls, project_dir: Path | None, options: dict[str, object]) -> BuildStamp:
+        """Fingerprint a request (`options` as the command line received them) before building."""
+        root = find_project_root(project_dir)
+        if root is None:
+            return cls(Path(os.devnull), None)
+        output = options.get("output")
+        output_path = Path(output).resolve() if isinstance(output, (str, Path)) else None
+        edition = options.get("edition")
+        stamp = request_stamp(root, output_path, edition if isinstance(edition, str) else None,
+                              str(options.get("format", "pdf")))
+        exclude = (output_path,) if output_path is not None else ()
+        return cls(stamp, fingerprint(root, {**options, "output": str(output_path)}, exclude))
+
+    def fresh(self) -> Fresh | None:
+        """The previous output, when it is still exactly what this request would build."""
+        return fresh_output(self.stamp, self.current)
+
+    def record(self, output: Path, pages: int | None) -> None:
+        """Remember the output just built."""
+        record_output(self.stamp, self.current, output, pages)
