@@ -128,7 +128,7 @@ def record_output(stamp: Path, current: str | None, output: Path, pages: int | N
         return
 
 
-def _hash_tree(digest: "hashlib.blake2b", folder: str, prefix: str, exclude: set[str], counter: list[int]) -> None:
+def _hash_tree(digest: hashlib.blake2b, folder: str, prefix: str, exclude: set[str], counter: list[int]) -> None:
     """Add every input file below `folder` (sorted; named by `prefix` + relative path) to `digest`."""
     with os.scandir(folder) as scan:
         entries = sorted(scan, key=lambda e: e.name)

@@ -38,7 +38,8 @@ def build(project_dir: Path | None, edition: str | None, sections: tuple[str, ..
         pages = f"{fresh.pages} pages, " if fresh.pages is not None else ""
         click.echo(f"up to date: {display_path(fresh.path)} ({pages}no input changed; --force rebuilds)")
         return
-    from ..pipeline import BuildRequest, build as run_build
+    from ..pipeline import BuildRequest
+    from ..pipeline import build as run_build
 
     request = BuildRequest(resolve_project(project_dir), edition, sections, exclude, output,
                            output_format, draft, paper)  # type: ignore[arg-type]
