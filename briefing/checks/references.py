@@ -22,20 +22,27 @@ PAGE_LOCATOR = re.compile(r"^(?:pp?\.|pages?\b|pg\.)\s*\S", re.I)
 
 
 class ReferenceLines:
-    """Where each reference, and each of its keys, is written in the references file."""
+    """Where each reference, and each of its keys, is written in the references file.
+
+    The file is parsed again only when a finding needs a line (YAML parsing is the slow part).
+    """
 
     def __init__(self, source: SourceText | None) -> None:
-        self.path = source.path if source else None
-        self.items: dict[str, tuple[int, object]] = {}
-        if source is None:
-            return
-        data, problems = parse_yaml(source.text, source.path)
-        items = data.get("references") if isinstance(data, dict) else data
-        if problems or not isinstance(items, LineList):
-            return
-        for index, item in enumerate(items):
-            if isinstance(item, LineDict) and isinstance(item.get("id"), str):
-                self.items.setdefault(item["id"], (items.item_lines[index], item))
+        self.source = source
+        self._items: dict[str, tuple[int, object]] | None = None
+
+    @property
+    def items(self) -> dict[str, tuple[int, object]]:
+        if self._items is None:
+            self._items = {}
+            if self.source is not None:
+                data, problems = parse_yaml(self.source.text, self.source.path)
+                items = data.get("references") if isinstance(data, dict) else data
+                if not problems and isinstance(items, LineList):
+                    for index, item in enumerate(items):
+                        if isinstance(item, LineDict) and isinstance(item.get("id"), str):
+                            self._items.setdefault(item["id"], (items.item_lines[index], item))
+        return self._items
 
     def line(self, key: str, field: str | None = None) -> int:
         """The line of reference `key` (or of its `field`), 0 when unknown."""
@@ -65,7 +72,7 @@ def check_references(project: Project, citations: CitationIndex, lines: Referenc
                 ref = project.references.get(citation.key)
                 if ref is not None and ref.type in NO_PAGES and PAGE_LOCATOR.match(citation.locator):
                     found.append(finding(section.path, group.line, "impossible-locator",
-                                         f"page locator '{citation.locator}' on '{citation.key}', a {ref.type}, "
+                                         f"page locator '{citation.locator}' on '{citation.key}' (type {ref.type}), "
                                          "which has no pages: cite a section or paragraph (sec. 2, para. 3), "
                                          "or no locator"))
     for key, ref in project.references.items():
