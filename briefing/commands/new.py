@@ -1,0 +1,38 @@
+"""`briefing new SECTION_ID --sector S`: add a section file with its front matter filled in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from .options import project_option, resolve_project
+
+SECTORS = ("mining", "digital", "climate", "health", "diplomacy", "context")
+"""The sectors of `models.SECTORS`, repeated here so that `--help` and completion need no pydantic."""
+
+
+@click.command()
+@project_option
+@click.argument("section_id", metavar="SECTION_ID")
+@click.option("--sector", required=True, type=click.Choice(SECTORS),
+              help="The chapter's sector; 'context' for a framing chapter without the memo parts.")
+@click.option("--title", metavar="TEXT", help="Chapter title (default: from the id, 'critical-minerals' → 'Critical minerals').")
+@click.option("--owner", metavar="TEXT", help="Who keeps the chapter up to date (default: author in briefing.yaml).")
+def new(project_dir: Path | None, section_id: str, sector: str, title: str | None, owner: str | None) -> None:
+    """Add content/SECTION_ID.md with its front matter filled in.
+
+    A sector chapter gets the memo's ## parts (Key points … Questions to expect) to write under.
+    'reviewed:' is set to today: the date the chapter's facts were written and checked.
+    """
+    from .. import console
+    from ..errors import display_path
+    from ..scaffold import new_section
+
+    made = new_section(resolve_project(project_dir), section_id, sector, dt.date.today(), title, owner)
+    console.say(f"created {display_path(made.path)} (reviewed: {made.reviewed.isoformat()}; "
+                "update it whenever you check the facts again)", "good")
+    for name in made.editions_without:
+        console.say(f"note: edition '{name}' lists its sections and does not include '{section_id}' yet: "
+                    "add it to content/editions.yaml if it should")
