@@ -44,15 +44,17 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from .errors import UserError
+        from .interrupt import exit_code, install_signal_handlers
 
+        install_signal_handlers()  # SIGTERM unwinds like Ctrl-C, so temporary files are removed
         try:
             return super().invoke(ctx)
         except UserError as error:
             report_problems(error)
             ctx.exit(1)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as interrupt:
             click.echo("briefing: interrupted; no output was changed", err=True)
-            ctx.exit(130)
+            ctx.exit(exit_code(interrupt))
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:  # a bug: say so briefly, traceback only on request

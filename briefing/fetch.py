@@ -1,24 +1,38 @@
 """The one door through which WeasyPrint may read anything: a sandboxed URL fetcher.
 
-Only the virtual URLs of the project folder and of the theme's style chain are served,
-and only files that really lie inside those folders (symbolic links are resolved first).
-Everything else — http(s), ftp, other file: paths, `..` escapes — is refused and recorded,
-so the build can report it.
+Served: the virtual URLs of the project folder (`file:///briefing/project/…`) and of the
+theme's style chain (`file:///briefing/theme/styles/…`), only for regular files that really
+lie inside those folders (symbolic links resolved first), that are not hidden (no `.git`,
+no `.env`), that have the extension of an image, stylesheet, font or colour profile, and
+that are under the size limits; small `data:` URLs; and, only when the project opts in,
+http(s) resources on the hosts it names. Everything else — other `file:` paths, `..`
+escapes, `ftp:`, http(s) hosts not named — is refused and recorded so the build can report
+it. Once the document is laid out the fetcher closes: anything WeasyPrint asks for while
+writing the PDF (only attachments are fetched then) is refused.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import mimetypes
+import stat
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from .policy import Limits, RemoteAccess
 from .render_html import PROJECT_URL, THEME_URL
 from .theme import Theme
 
-MAX_RESOURCE_BYTES = 20 * 1024 * 1024
-MAX_DATA_URL_BYTES = 2 * 1024 * 1024
+RASTER_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff"})
+SERVED_SUFFIXES = RASTER_SUFFIXES | {".svg", ".css", ".woff", ".woff2", ".ttf", ".otf", ".icc", ".icm"}
+"""The kinds of file a book may load: images, stylesheets, fonts, colour profiles."""
+MIME_TYPES = {".svg": "image/svg+xml", ".css": "text/css", ".woff": "font/woff", ".woff2": "font/woff2",
+              ".ttf": "font/ttf", ".otf": "font/otf", ".webp": "image/webp"}
+ATTACHMENT_REFUSAL = "PDF attachments are never created from content"
 
 
 @dataclass
@@ -31,77 +45,205 @@ class Refusal:
 
 @dataclass
 class SandboxPolicy:
-    """What the fetcher may serve."""
+    """What the fetcher may serve, and what it refused."""
 
     project_root: Path
     theme: Theme
-    max_bytes: int = MAX_RESOURCE_BYTES
+    limits: Limits = field(default_factory=Limits)
+    remote: RemoteAccess = field(default_factory=RemoteAccess)
     refusals: list[Refusal] = field(default_factory=list)
+    closed: bool = False
+    """Set once layout is done: a later fetch can only be an attachment, and is refused."""
+
+    def refuse(self, url: str, reason: str) -> ValueError:
+        """Record a refusal; the returned error is raised to WeasyPrint (which then skips the resource)."""
+        shown = url if len(url) <= 100 else url[:97] + "…"
+        self.refusals.append(Refusal(shown, reason))
+        return ValueError(f"refused {shown}: {reason}")
 
     def resolve(self, url: str) -> Path | str:
-        """The real file a URL names, or the reason it is refused."""
+        """The real file a local URL names, or the reason it is refused."""
         if url.startswith(PROJECT_URL):
-            return _inside(self.project_root, unquote(urlsplit(url).path)[len(urlsplit(PROJECT_URL).path):])
+            return _served_file(self.project_root, _url_path(url, PROJECT_URL))
         if url.startswith(THEME_URL + "styles/"):
-            relative = unquote(urlsplit(url).path)[len(urlsplit(THEME_URL).path) + len("styles/"):]
+            relative = _url_path(url, THEME_URL + "styles/")
+            reason = f"no stylesheet or font named '{relative}' in the project's styles or the built-in theme"
             for folder in self.theme.style_dirs:
-                found = _inside(folder, relative)
-                if isinstance(found, Path) and found.is_file():
+                found = _served_file(folder, relative)
+                if isinstance(found, Path):
                     return found
-            return f"no stylesheet or font named '{relative}' in the project's styles or the built-in theme"
+                if not found.startswith("file not found"):
+                    reason = found
+            return reason
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-        if scheme in ("http", "https", "ftp"):
-            return "network access is not allowed: download the file into the project and link it relatively"
+        if scheme in ("http", "https"):
+            return (f"network access is not allowed: host '{urlsplit(url).hostname}' is not in remote: allow_hosts "
+                    "in briefing.yaml (or download the file into the project and link it relatively)")
         if scheme == "file":
             return "files outside the project may not be read"
         return f"URL scheme '{scheme or '?'}' is not allowed"
 
+    def fetch(self, url: str) -> tuple[bytes, str]:
+        """The bytes and MIME type of an allowed resource; raises the refusal otherwise."""
+        if self.closed:
+            raise self.refuse(url, ATTACHMENT_REFUSAL)
+        if url.startswith("data:"):
+            return _data_url(url, self)
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and self.remote.allows(parts.hostname, _port(url), parts.scheme):
+            from .remote import fetch_remote
 
-def _inside(root: Path, relative: str) -> Path | str:
-    if "\x00" in relative:
-        return "invalid path"
-    candidate = (root / relative.lstrip("/")).resolve()
+            body, remote_mime, problem = fetch_remote(url, self.remote)
+            if problem:
+                raise self.refuse(url, problem)
+            return body, remote_mime
+        found = self.resolve(url)
+        if isinstance(found, str):
+            raise self.refuse(url, found)
+        data, problem = _read_capped(found, self.limits.image_bytes)
+        if problem:
+            raise self.refuse(url, problem)
+        problem = _image_problem(found.suffix.lower(), data, self.limits)
+        if problem:
+            raise self.refuse(url, problem)
+        mime = MIME_TYPES.get(found.suffix.lower()) or mimetypes.guess_type(found.name)[0]
+        return data, (mime or "application/octet-stream")
+
+
+def _port(url: str) -> int | None:
     try:
-        candidate.relative_to(root.resolve())
+        return urlsplit(url).port
+    except ValueError:  # a port that is not a number, or out of range
+        return -1
+
+
+def _url_path(url: str, prefix: str) -> str:
+    return unquote(urlsplit(url).path)[len(urlsplit(prefix).path):]
+
+
+def _served_file(root: Path, relative: str) -> Path | str:
+    """The file `relative` names below `root`, if briefing may serve it; else why not."""
+    if "\x00" in relative or "\\" in relative:
+        return "invalid path"
+    parts = [p for p in relative.split("/") if p]
+    if ".." in parts:
+        return "the path leads outside the project ('..')"
+    if any(p.startswith(".") for p in parts):
+        return "hidden files and folders (such as .git) are never read"
+    candidate = root.joinpath(*parts)
+    try:
+        resolved = candidate.resolve()
+        resolved.relative_to(root.resolve())
     except ValueError:
-        return "the path leads outside the project (.. or a symbolic link)"
-    return candidate
+        return "the path leads outside the project (a symbolic link)"
+    except (OSError, RuntimeError):
+        return "invalid path"
+    if resolved.suffix.lower() not in SERVED_SUFFIXES:
+        return (f"'{resolved.suffix or resolved.name}' files are not loaded: only images, stylesheets, fonts and "
+                "colour profiles are")
+    try:
+        info = resolved.stat()
+    except OSError:
+        return f"file not found: {relative}"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file"
+    return resolved
 
 
-def make_fetcher(policy: SandboxPolicy):  # type: ignore[no-untyped-def]
+def _read_capped(path: Path, limit: int) -> tuple[bytes, str]:
+    """At most `limit` bytes of `path`, or a problem if it is bigger (or unreadable)."""
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)
+    except OSError as exc:
+        return b"", f"cannot read: {exc.strerror or exc}"
+    if len(data) > limit:
+        return b"", (f"file is over the {limit:,}-byte limit for an image or other resource "
+                     "(limits: image_bytes in briefing.yaml)")
+    return data, ""
+
+
+def _image_problem(suffix: str, data: bytes, limits: Limits) -> str:
+    """Why an image must not be decoded (too many pixels, an SVG with entities), or ''."""
+    if suffix == ".svg" and b"<!ENTITY" in data:
+        return "SVG images with entity declarations are not loaded"
+    if suffix not in RASTER_SUFFIXES:
+        return ""
+    from PIL import Image
+
+    try:
+        with Image.open(BytesIO(data)) as image:
+            width, height = image.size
+    except Exception:  # Pillow raises many kinds on a broken file; WeasyPrint reports it, we only measure
+        return ""
+    if width * height > limits.image_pixels:
+        return (f"image is {width}×{height} pixels, over the {limits.image_pixels:,}-pixel limit "
+                "(limits: image_pixels in briefing.yaml)")
+    return ""
+
+
+def _data_url(url: str, policy: SandboxPolicy) -> tuple[bytes, str]:
+    header, _, payload = url[5:].partition(",")
+    if len(payload) > policy.limits.data_url_bytes * 4 // 3 + 4:
+        raise policy.refuse(url, "data: URL over the size limit (limits: data_url_bytes in briefing.yaml)")
+    mime = header.split(";")[0] or "text/plain"
+    try:
+        body = base64.b64decode(payload, validate=False) if header.endswith(";base64") else unquote(payload).encode()
+    except (binascii.Error, ValueError):
+        raise policy.refuse(url, "data: URL is not valid base64") from None
+    if len(body) > policy.limits.data_url_bytes:
+        raise policy.refuse(url, "data: URL over the size limit (limits: data_url_bytes in briefing.yaml)")
+    suffix = mimetypes.guess_extension(mime) or ""
+    problem = _image_problem(".svg" if mime == "image/svg+xml" else suffix, body, policy.limits)
+    if problem:
+        raise policy.refuse(url, problem)
+    return body, mime
+
+
+def make_fetcher(policy: SandboxPolicy) -> Any:
     """A WeasyPrint `URLFetcher` enforcing `policy` (WeasyPrint is imported here, not at start-up)."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+    class SandboxResponse(URLFetcherResponse):  # type: ignore[misc]
+        @property
+        def path(self) -> None:
+            """No local path: WeasyPrint must not reopen a file behind the fetcher's back."""
+            return None
+
     class SandboxFetcher(URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
-            if url.startswith("data:"):
-                return _data_url(url, policy)
-            found = policy.resolve(url)
-            if isinstance(found, str):
-                policy.refusals.append(Refusal(url, found))
-                raise ValueError(f"refused {url}: {found}")
-            try:
-                size = found.stat().st_size
-            except OSError:
-                policy.refusals.append(Refusal(url, "file not found"))
-                raise ValueError(f"not found: {url}") from None
-            if size > policy.max_bytes:
-                reason = f"file is {size:,} bytes, over the {policy.max_bytes:,}-byte limit"
-                policy.refusals.append(Refusal(url, reason))
-                raise ValueError(reason)
-            mime, _ = mimetypes.guess_type(found.name)
-            return URLFetcherResponse(url, found.read_bytes(), {"Content-Type": mime or "application/octet-stream"})
+        def fetch(self, url: str, headers: object = None) -> Any:
+            data, mime = policy.fetch(url)
+            return SandboxResponse(url if not url.startswith("data:") else "data:", data, {"Content-Type": mime})
 
-    return SandboxFetcher(timeout=1, allowed_protocols=("file", "data"), allow_redirects=False)
+        def open(self, url: Any, data: object = None, timeout: object = None) -> Any:
+            return self.fetch(str(getattr(url, "full_url", url)))
+
+    return SandboxFetcher(timeout=1, allowed_protocols=("file", "data", "http", "https"), allow_redirects=False)
 
 
-def _data_url(url: str, policy: SandboxPolicy):  # type: ignore[no-untyped-def]
-    from weasyprint.urls import URLFetcherResponse
+def disable_attachments(document: Any, policy: SandboxPolicy) -> None:
+    """Make sure the PDF gets no file attachments from content, whatever the HTML said.
 
-    header, _, payload = url[5:].partition(",")
-    if len(payload) > MAX_DATA_URL_BYTES:
-        policy.refusals.append(Refusal(url[:60] + "…", "data: URL over the size limit"))
-        raise ValueError("data: URL too large")
-    mime = header.split(";")[0] or "text/plain"
-    body = base64.b64decode(payload) if header.endswith(";base64") else unquote(payload).encode()
-    return URLFetcherResponse("data:", body, {"Content-Type": mime})
+    WeasyPrint 70 collects `<link rel="attachment">` into the document metadata and turns
+    `<a rel="attachment">` links into embedded files when writing; both are removed here, and
+    the fetcher is closed so that nothing more is read while the PDF is written.
+    """
+    for attachment in list(getattr(document.metadata, "attachments", None) or ()):
+        policy.refusals.append(Refusal(_attachment_url(attachment), ATTACHMENT_REFUSAL))
+    document.metadata.attachments = []
+    for page in document.pages:
+        kept = []
+        for link in page.links:
+            if link[0] == "attachment":
+                policy.refusals.append(Refusal(str(link[1]), ATTACHMENT_REFUSAL))
+            else:
+                kept.append(link)
+        page.links = kept
+    policy.closed = True
+
+
+def _attachment_url(attachment: Any) -> str:
+    """The URL a `<link rel="attachment">` named (WeasyPrint keeps it only in its unopened source)."""
+    frame = getattr(getattr(attachment.source, "gen", None), "gi_frame", None)
+    url = frame.f_locals.get("url") if frame is not None else None
+    return str(url) if url else '<link rel="attachment">'

@@ -5,15 +5,19 @@ Nothing is interpreted here beyond locating files: `validate.py` parses and chec
 
 from __future__ import annotations
 
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from .confine import escape_problem, peek_settings
 from .errors import Problem, UserError
-from .yamlfile import parse_yaml
 
 CONFIG_NAME = "briefing.yaml"
 MAX_INPUT_BYTES = 2 * 1024 * 1024
-"""Default cap on any one input file; a mistaken huge file fails fast with a message."""
+"""Default cap on any one input file (`limits: input_bytes`); a mistaken huge file fails fast with a message."""
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f]")
+"""C0 control characters (tab, newline, carriage return and form feed apart): never meant in a text file."""
 
 
 @dataclass(frozen=True)
@@ -51,11 +55,17 @@ def find_project(start: Path) -> Path:
 def read_text(path: Path, problems: list[Problem], limit: int = MAX_INPUT_BYTES) -> str | None:
     """Read a UTF-8 text file, recording a problem (not raising) when it cannot be used."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            problems.append(Problem(path, 0, f"file is {size:,} bytes, over the {limit:,}-byte limit for an input file"))
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            problems.append(Problem(path, 0, "not a regular file (a pipe or device?): briefing reads only plain files"))
             return None
-        data = path.read_bytes()
+        with path.open("rb") as stream:  # read at most limit + 1 bytes: the file may be growing
+            data = stream.read(limit + 1) if info.st_size <= limit else b""
+        if info.st_size > limit or len(data) > limit:
+            size = max(info.st_size, len(data))
+            problems.append(Problem(path, 0, f"file is {size:,} bytes, over the {limit:,}-byte limit for an input file "
+                                    "(raise limits: input_bytes in briefing.yaml if it is meant to be this big)"))
+            return None
     except OSError as exc:
         problems.append(Problem(path, 0, f"cannot read file: {exc.strerror or exc}"))
         return None
@@ -68,6 +78,10 @@ def read_text(path: Path, problems: list[Problem], limit: int = MAX_INPUT_BYTES)
         line = data[: exc.start].count(b"\n") + 1
         problems.append(Problem(path, line, f"not valid UTF-8 (byte {data[exc.start]:#04x}); save the file as UTF-8"))
         return None
+    if control := _CONTROL.search(text):
+        line = text.count("\n", 0, control.start()) + 1
+        problems.append(Problem(path, line, f"control character U+{ord(control.group()):04X} in the text: remove it"))
+        return None
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
@@ -78,35 +92,34 @@ def load_project(root: Path) -> ProjectFiles:
     config_path = root / CONFIG_NAME
     if not config_path.is_file():
         raise UserError([Problem(root, 0, f"not a briefing project: no {CONFIG_NAME} in this folder")])
+    if escape := escape_problem(config_path, root):
+        raise UserError([escape])
     config_text = read_text(config_path, problems)
     if config_text is None:
         raise UserError(problems)
-    content = root / _content_folder(config_text, config_path)
+    settings = peek_settings(config_text, config_path, root)
+    limit = settings.input_bytes
+    content = root / settings.content
     if not content.is_dir():
         raise UserError([Problem(content, 0, "content folder not found: create it and add one .md file per section")])
     sections = []
     for path in sorted(content.glob("*.md")):
-        text = read_text(path, problems)
+        text = read_text(path, problems, limit)
         if text is not None:
             sections.append(SourceText(path, text))
     if not sections and not problems:
         problems.append(Problem(content, 0, "no sections: the content folder has no .md files"))
-    references = _read_first(content, ("references.yaml", "references.yml", "references.json"), problems)
-    editions = _read_first(content, ("editions.yaml", "editions.yml"), problems)
+    references = _read_first(content, ("references.yaml", "references.yml", "references.json"), problems, limit)
+    editions = _read_first(content, ("editions.yaml", "editions.yml"), problems, limit)
     return ProjectFiles(root, SourceText(config_path, config_text), tuple(sections), references, editions, tuple(problems))
 
 
-def _read_first(folder: Path, names: tuple[str, ...], problems: list[Problem]) -> SourceText | None:
+def _read_first(folder: Path, names: tuple[str, ...], problems: list[Problem],
+                limit: int = MAX_INPUT_BYTES) -> SourceText | None:
     for name in names:
         path = folder / name
         if path.is_file():
-            text = read_text(path, problems)
+            text = read_text(path, problems, limit)
             return SourceText(path, text) if text is not None else None
     return None
 
-
-def _content_folder(config_text: str, config_path: Path) -> str:
-    """The `content:` setting of the config, peeked at before validation (errors are reported there)."""
-    data, _ = parse_yaml(config_text, config_path)
-    value = data.get("content") if isinstance(data, dict) else None
-    return value if isinstance(value, str) and value.strip() else "content"

@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .policy import Limits, RemoteAccess
+
 SECTORS = ("mining", "digital", "climate", "health", "diplomacy", "context")
 Sector = Literal["mining", "digital", "climate", "health", "diplomacy", "context"]
 Paper = Literal["a4", "letter"]
@@ -48,6 +50,17 @@ class ProjectConfig(_Strict):
     content: str = Field("content", description="Folder of the section files, relative to the project.")
     templates: str = Field("templates", description="Folder of template overrides, relative to the project.")
     styles: str = Field("styles", description="Folder of stylesheet overrides, relative to the project.")
+    limits: Limits = Field(default_factory=Limits, description="Size caps on input files and resources (security).")
+    remote: RemoteAccess = Field(default_factory=RemoteAccess,
+                                 description="Remote hosts a build may fetch from (none by default).")
+
+    @field_validator("content", "templates", "styles")
+    @classmethod
+    def _inside_project(cls, value: str) -> str:
+        """A folder setting must stay inside the project: relative, without '..'."""
+        if value.startswith(("/", "\\", "~")) or ":" in value or ".." in Path(value).parts:
+            raise ValueError(f"'{value}' must be a folder inside the project (a relative path without '..')")
+        return value
 
     @field_validator("levels")
     @classmethod

@@ -22,7 +22,7 @@ from .load import load_project
 from .models import Project
 from .render_html import RenderOptions, base_url, render_html
 from .source_date import source_date
-from .theme import load_theme
+from .theme import Theme, load_theme
 from .validate import validate_project
 from .write import write_atomic
 
@@ -79,11 +79,13 @@ def build(request: BuildRequest) -> BuildResult:
     if request.format == "html":
         data = rendered.html.encode("utf-8")
     else:
+        from .fetch import SandboxPolicy
         from .render_pdf import render_pdf
 
         pdf = render_pdf(rendered.html, base_url(book), project.root, theme,
                          pdf_variant=book.edition.pdf_variant, created=options.build_date,
-                         source_lines=_source_lines(book))
+                         source_lines=_source_lines(book, theme),
+                         policy=SandboxPolicy(project.root, theme, project.config.limits, project.config.remote))
         data, pages = pdf.data, pdf.pages
     write_atomic(target, data)
     return BuildResult(target, book.edition.name, pages, time.perf_counter() - started, book, rendered.cited, len(data))
@@ -94,14 +96,8 @@ def default_output(project: Project, edition: str, output_format: OutputFormat) 
     return project.root / "build" / f"{edition}.{output_format}"
 
 
-def _source_lines(book: Book) -> dict[str, tuple[Path, int]]:
-    """Map resource references written in the content to their file and line, for error messages."""
-    import re
+def _source_lines(book: Book, theme: Theme) -> dict[str, tuple[Path, int]]:
+    """Map resource URLs named in the content and the project's styles to their file and line, for errors."""
+    from .locate import resource_lines
 
-    found: dict[str, tuple[Path, int]] = {}
-    for chapter in book.chapters:
-        section = chapter.section
-        for offset, line in enumerate(section.body.split("\n")):
-            for target in re.findall(r"""(?:\]\(|(?:src|href)=["']|url\(["']?)([^)"'\s]+)""", line):
-                found.setdefault(target.removeprefix("file://"), (section.path, section.body_line + offset))
-    return found
+    return resource_lines((chapter.section for chapter in book.chapters), base_url(book), theme, book.project.root)

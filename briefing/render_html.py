@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from html import escape
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .editions import Book
@@ -57,7 +58,10 @@ def base_url(book: Book) -> str:
 
 def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBook:
     """Convert the chapters and fill the book template."""
+    from .sanitize import clean_chapter, clean_html  # imported here: it needs PROJECT_URL from this module
+
     notes = NoteState(book.project.references)
+    unsafe: list[Problem] = []
     chapters = [
         {
             "id": chapter.section.id,
@@ -65,14 +69,17 @@ def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBoo
             "summary": chapter.section.meta.summary,
             "sector": chapter.section.meta.sector,
             "level": chapter.section.level,
-            "html": Markup(render_markdown(chapter.body, chapter.section.id, notes)),
+            "html": Markup(clean_chapter(render_markdown(chapter.body, chapter.section.id, notes),
+                                         chapter.section, book.project.config, unsafe)),
         }
         for chapter in book.chapters
     ]
+    if unsafe:
+        raise UserError(unsafe)
     references = book.project.references
     cited = sorted(notes.cited, key=lambda key: _sort_key(book, key))
     sources = [
-        {"id": key, "html": Markup(bibliography_entry(references[key])),
+        {"id": key, "html": Markup(clean_html(bibliography_entry(references[key]), book.project.config)),
          "confidence": references[key].confidence, "confidence_note": references[key].confidence_note}
         for key in cited
     ]
@@ -117,7 +124,7 @@ def _stylesheets(theme: Theme, options: RenderOptions, paper: str) -> list[dict[
 
 
 def _environment(theme: Theme) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = SandboxedEnvironment(  # templates come from the project too: no access to Python internals
         loader=jinja2.FileSystemLoader([str(p) for p in theme.template_dirs]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem, UserError
-from .fetch import Refusal, SandboxPolicy, make_fetcher
+from .errors import UserError
+from .fetch import SandboxPolicy, disable_attachments, make_fetcher
+from .locate import refusal_problems
 from .theme import Theme
 
 _FONT_CONFIG: Any = None
@@ -49,7 +50,8 @@ def font_configuration() -> Any:
 def render_pdf(html: str, base_url: str, project_root: Path, theme: Theme, *,
                pdf_variant: str | None = None, created: dt.datetime | None = None,
                source_lines: dict[str, tuple[Path, int]] | None = None,
-               finisher: Any = None, identifier: bool | None = None) -> RenderedPdf:
+               finisher: Any = None, identifier: bool | None = None,
+               policy: SandboxPolicy | None = None) -> RenderedPdf:
     """Render the book; refused resources are errors naming the content line where known.
 
     `finisher(document, pdf)` may adjust the pydyf PDF before it is written; `identifier=True`
@@ -57,7 +59,7 @@ def render_pdf(html: str, base_url: str, project_root: Path, theme: Theme, *,
     """
     from weasyprint import HTML
 
-    policy = SandboxPolicy(project_root, theme)
+    policy = policy or SandboxPolicy(project_root, theme)
     fetcher = make_fetcher(policy)
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
@@ -65,18 +67,12 @@ def render_pdf(html: str, base_url: str, project_root: Path, theme: Theme, *,
     try:
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
             font_config=font_configuration(), presentational_hints=False)
+        disable_attachments(document, policy)
         data = document.write_pdf(pdf_variant=pdf_variant, attachments=[], uncompressed_pdf=False,
                                   finisher=finisher, pdf_identifier=identifier)
     finally:
         logger.removeHandler(collect)
     if policy.refusals:
-        raise UserError(_refusal_problems(policy.refusals, project_root, source_lines or {}))
+        raise UserError(refusal_problems(policy.refusals, project_root, source_lines or {}))
     return RenderedPdf(data, len(document.pages), tuple(collect.messages))
 
-
-def _refusal_problems(refusals: list[Refusal], root: Path, lines: dict[str, tuple[Path, int]]) -> list[Problem]:
-    problems = []
-    for refusal in refusals:
-        where = next(((p, n) for needle, (p, n) in lines.items() if needle and needle in refusal.url), (root, 0))
-        problems.append(Problem(where[0], where[1], f"refused resource '{refusal.url}': {refusal.reason}"))
-    return problems

@@ -18,6 +18,10 @@ from .errors import Problem
 
 MAX_ALIASES = 100
 """More aliases than this in one document is refused: no briefing file needs them."""
+MAX_NODES = 100_000
+"""Most values (aliases expanded) in one document: a few aliases of aliases can otherwise mean billions."""
+MAX_DEPTH = 40
+"""Deepest nesting of mappings and lists in one document."""
 
 
 class LineDict(dict[Any, Any]):
@@ -60,6 +64,42 @@ class _Loader(yaml.SafeLoader):
                     f"more than {MAX_ALIASES} YAML aliases; refusing a possible alias-expansion bomb",
                 )
         return super().compose_node(parent, index)
+
+    def get_single_node(self) -> Any:
+        node = super().get_single_node()
+        if node is not None:
+            _check_expansion(node)
+        return node
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse a document whose values, aliases expanded, are too many, too deep or recursive."""
+    sizes: dict[int, tuple[int, int]] = {}
+    open_nodes: set[int] = set()
+
+    def measure(node: yaml.Node) -> tuple[int, int]:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise YamlProblem(node.start_mark.line + 1, "a YAML alias refers to its own anchor (a recursive value)")
+        open_nodes.add(key)
+        count, depth = 1, 1
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else node.value
+            for child in children:
+                child_count, child_depth = measure(child)
+                count, depth = count + child_count, max(depth, child_depth + 1)
+                if count > MAX_NODES:
+                    raise YamlProblem(node.start_mark.line + 1, f"more than {MAX_NODES:,} values once aliases are "
+                                      "expanded; refusing a possible alias-expansion bomb")
+                if depth > MAX_DEPTH:
+                    raise YamlProblem(node.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep")
+        open_nodes.discard(key)
+        sizes[key] = (count, depth)
+        return count, depth
+
+    measure(root)
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:

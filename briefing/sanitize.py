@@ -1,0 +1,216 @@
+"""The raw HTML policy: what a chapter's HTML may contain before it reaches the templates.
+
+Markdown lets authors write raw HTML. Each chapter's HTML (as `markup.render_markdown` made
+it, before charts or anything else the tool adds) is first audited, so that everything the
+policy refuses is reported as `file:line: message`, then cleaned by nh3 (the Ammonia
+sanitiser) to the same allowlist, so that nothing outside it can reach WeasyPrint even if
+the audit missed it.
+
+Allowed: presentational and structural tags (see `TAGS`), the attributes in `ATTRIBUTES`
+plus `data-*` and `aria-*`, inline `style` limited to `STYLE_PROPERTIES` and never with
+`url()`, `@`-rules, `image(…)` or backslash escapes; `src` only for files in the project,
+small `data:` images and hosts opted in with `remote: allow_hosts`; `href` only for
+`#anchors`, http(s) and mailto. Refused (an error): script, style, link, meta, base,
+iframe, object, embed, form and every other element not listed, event handlers
+(`on…=`), `rel="attachment"`, attributes that load resources (`srcset`, `poster`, …),
+and a class that looks like a classification level (only fenced divs mark text).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import nh3
+
+from .errors import Problem
+from .locate import find_line, masked_lines
+from .models import ProjectConfig, Section
+from .render_html import PROJECT_URL
+
+TAGS = frozenset({
+    "p", "div", "section", "article", "aside", "header", "footer", "blockquote", "pre", "code", "hr", "br",
+    "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
+    "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td", "figure", "figcaption",
+    "a", "abbr", "b", "bdi", "bdo", "cite", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q", "s", "samp",
+    "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "img",
+})
+ATTRIBUTES = {
+    "*": {"class", "id", "lang", "dir", "title", "style", "role"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start", "type", "reversed"},
+    "li": {"value"},
+    "time": {"datetime"},
+    "del": {"datetime"},
+    "ins": {"datetime"},
+}
+PREFIXES = frozenset({"data-", "aria-"})
+STYLE_PROPERTIES = frozenset({
+    "text-align", "vertical-align", "color", "background-color", "font-weight", "font-style", "font-variant",
+    "font-size", "text-decoration", "text-transform", "white-space", "width", "min-width", "max-width",
+    "height", "margin", "margin-top", "margin-bottom", "margin-left", "margin-right", "padding",
+    "padding-top", "padding-bottom", "padding-left", "padding-right", "border", "border-top", "border-bottom",
+    "border-left", "border-right", "border-color", "border-style", "border-width", "border-collapse",
+    "break-before", "break-after", "break-inside", "page-break-before", "page-break-after",
+    "page-break-inside", "hyphens", "letter-spacing", "line-height", "list-style-type",
+})
+"""Inline style properties kept; none of them can load a resource."""
+RESOURCE_ATTRIBUTES = frozenset({"srcset", "poster", "background", "lowsrc", "dynsrc", "action", "formaction",
+                                 "ping", "codebase", "archive", "manifest", "xlink:href", "longdesc", "usemap"})
+DANGEROUS_TAGS = {
+    "script": "scripts never run in a briefing",
+    "style": "styles come from the theme: put CSS in the project's styles/ folder",
+    "link": "stylesheets and attachments come from the theme, never from content",
+    "meta": "document metadata comes from briefing.yaml",
+    "base": "the base URL is fixed by briefing",
+    "iframe": "embedded documents are not allowed",
+    "frame": "embedded documents are not allowed",
+    "object": "embedded objects are not allowed",
+    "embed": "embedded objects are not allowed",
+    "form": "forms are not allowed in a printed briefing",
+    "input": "forms are not allowed in a printed briefing",
+    "svg": "write a chart with ::: {.chart src=...} or use an image file",
+}
+_UNSAFE_STYLE = re.compile(r"url\s*\(|@|\\|image\s*\(|image-set|element\s*\(|expression|-moz-binding|behavior", re.I)
+HREF_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def clean_chapter(html: str, section: Section, config: ProjectConfig, problems: list[Problem]) -> str:
+    """Audit one chapter's HTML (adding a problem per refused thing) and return it sanitised."""
+    problems.extend(audit_html(html, section, config))
+    return clean_html(html, config)
+
+
+def clean_html(html: str, config: ProjectConfig | None = None) -> str:
+    """The HTML reduced to the allowlist by nh3; refused URLs and unsafe inline styles are dropped."""
+
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "style":
+            return None if _UNSAFE_STYLE.search(value) else value
+        if attribute in ("src", "href") and url_problem(tag, attribute, value, config):
+            return None
+        return value
+
+    return str(nh3.clean(
+        html, tags=set(TAGS), clean_content_tags={"script", "style"}, attributes=ATTRIBUTES,
+        generic_attribute_prefixes=set(PREFIXES), attribute_filter=keep, strip_comments=True, link_rel=None,
+        url_schemes=set(HREF_SCHEMES) | {"data"}, filter_style_properties=set(STYLE_PROPERTIES),
+    ))
+
+
+def url_problem(tag: str, attribute: str, value: str, config: ProjectConfig | None) -> str:
+    """Why a `src` or `href` is refused, or '' when it is allowed."""
+    url = value.strip()
+    scheme = urlsplit(url).scheme.lower() if ":" in url.split("/", 1)[0] else ""
+    if attribute == "href" and tag != "img":
+        if url.startswith("#") or scheme in HREF_SCHEMES:
+            return ""
+        if scheme == "file" or not scheme:
+            return "links to files do not work in a PDF handed to others: link to a web address or a #section"
+        return f"links with the '{scheme}:' scheme are not allowed"
+    if scheme == "data":
+        return "" if url[5:].lower().startswith("image/") else "only image data: URLs are allowed"
+    if scheme in ("http", "https"):
+        remote = config.remote if config else None
+        try:
+            allowed = remote is not None and remote.allows(urlsplit(url).hostname, urlsplit(url).port, scheme)
+        except ValueError:
+            allowed = False
+        if allowed:
+            return ""
+        return ("remote images are not fetched: download the file into the project, or name its host in "
+                "remote: allow_hosts in briefing.yaml")
+    if scheme:
+        return f"'{scheme}:' URLs are not allowed: use a file inside the project"
+    resolved = urljoin(f"{PROJECT_URL}{config.content.strip('/') if config else 'content'}/", url)
+    if not resolved.startswith(PROJECT_URL):
+        return "the path leads outside the project"
+    return ""
+
+
+def audit_html(html: str, section: Section, config: ProjectConfig) -> list[Problem]:
+    """Everything in one chapter's HTML that the raw HTML policy refuses, at the line that wrote it."""
+    audit = _Audit(config)
+    audit.feed(html)
+    audit.close()
+    lines = masked_lines(section)
+    return [Problem(section.path, find_line(section, needle, occurrence, lines), message)
+            for needle, occurrence, message in audit.findings]
+
+
+class _Audit(HTMLParser):
+    """Walks the HTML in source order; every tag and attribute is counted, so that the n-th
+    `onerror=` found here is blamed on the n-th `onerror=` in the Markdown."""
+
+    def __init__(self, config: ProjectConfig) -> None:
+        super().__init__(convert_charrefs=True)
+        self.config = config
+        self.findings: list[tuple[re.Pattern[str], int, str]] = []
+        self.levels = {level.lower(): level for level in config.levels}
+        self.counts: Counter[str] = Counter()
+
+    def _seen(self, pattern: str, flags: int = re.I) -> tuple[re.Pattern[str], int]:
+        occurrence = self.counts[pattern]
+        self.counts[pattern] += 1
+        return re.compile(pattern, flags), occurrence
+
+    def _report(self, seen: tuple[re.Pattern[str], int], message: str) -> None:
+        self.findings.append((*seen, message))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        where = self._seen(rf"<\s*{re.escape(tag)}\b")
+        allowed = tag in TAGS
+        if not allowed:
+            why = DANGEROUS_TAGS.get(tag, "only presentational HTML is allowed (see Security in the README)")
+            self._report(where, f"raw HTML <{tag}> is not allowed: {why}")
+        for name, raw in attrs:
+            self._attribute(tag, name, raw or "", report=allowed)
+
+    handle_startendtag = handle_starttag
+
+    def _attribute(self, tag: str, name: str, value: str, report: bool) -> None:
+        if name.startswith("on") or name in RESOURCE_ATTRIBUTES:
+            where = self._seen(rf"\b{re.escape(name)}\s*=")
+            if report and name.startswith("on"):
+                self._report(where, f"event handler attribute '{name}' on <{tag}> is not allowed")
+            elif report:
+                self._report(where, f"attribute '{name}' on <{tag}> may load a resource and is not allowed")
+        elif name == "rel" and "attachment" in value.lower().split():
+            where = self._seen(r"\brel\s*=\s*[\"']?[^\"'>]*\battachment")
+            if report:
+                self._report(where, f"<{tag} rel=\"attachment\">: PDF attachments are never created from content")
+        elif name == "style" and _UNSAFE_STYLE.search(value):
+            where = self._seen(re.escape(value.strip()[:30]))
+            if report:
+                self._report(where, f"inline style on <{tag}> may not use url(), @-rules, image functions or "
+                             "backslash escapes")
+        elif name in ("src", "href"):
+            where = self._seen(re.escape(value.strip()) if value.strip() else rf"\b{name}\s*=")
+            if report and (problem := url_problem(tag, name, value, self.config)):
+                self._report(where, f"{'image' if name == 'src' else 'link'} '{_short(value)}': {problem}")
+        elif name == "class" and report:
+            for token in value.split():
+                self._class_token(tag, token)
+
+    def _class_token(self, tag: str, token: str) -> None:
+        level = self.levels.get(token.lower())
+        if level is None:
+            return
+        where = self._seen(rf"(?:\.|class\s*=\s*[\"']?(?:[^\"'>]*\s)?){re.escape(token)}\b", 0)
+        if token != level:
+            self._report(where, f"'{token}' is not a classification level (levels are case-sensitive): "
+                         f"write ::: {{.{level}}}")
+        else:
+            self._report(where, f"class '{token}' on <{tag}> does not mark text {level}: only a fenced div "
+                         f"(::: {{.{level}}} … :::) or a section's level: does")
+
+
+def _short(url: str) -> str:
+    return url if len(url) <= 60 else url[:57] + "…"
