@@ -14,6 +14,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 
 @contextmanager
@@ -38,9 +39,17 @@ def pinned_environment(source_date: dt.datetime) -> Iterator[int]:
         time.tzset()
 
 
-def isolate_fonts() -> None:
+def isolate_fonts() -> Path:
     """Make fontconfig see only the fonts bundled with the tool, never the machine's.
 
-    Must run before WeasyPrint is imported: WeasyPrint initialises fontconfig at import time.
+    Overrides any `FONTCONFIG_FILE` the caller set (the point is that the machine's font setup
+    cannot matter). Must run before WeasyPrint is imported: WeasyPrint loads a fontconfig
+    configuration at import time. Returns the configuration file in force.
     """
-    # Filled in from briefing/fonts.py (bundled fonts, isolated fontconfig) when it lands.
+    from .errors import Problem, UserError
+    from .fonts import bundled_font_dir, bundled_font_files, isolate_fontconfig
+
+    if not bundled_font_files():
+        raise UserError([Problem(bundled_font_dir(), 0, "no bundled font files here: a release renders only with "
+                                 "the fonts that come with briefing (reinstall briefing to restore them)")])
+    return isolate_fontconfig()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,11 +132,12 @@ class _Git:
         return result.stdout.decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n")
 
 
-def git_state(root: Path) -> dict[str, Any] | None:
-    """The commit the project's inputs come from, and whether they differ from it (None outside git)."""
+def git_state(root: Path, inputs: Sequence[str]) -> dict[str, Any] | None:
+    """The commit the project is at, and whether anything under `inputs` (files and folders
+    relative to the project) differs from it, untracked files included (None outside git)."""
     git = _Git(root)
     commit = git.run("rev-parse", "--verify", "--quiet", "HEAD")
     if commit is None:
         return None
-    status = git.run("status", "--porcelain", "--untracked-files=all", "--", ".", ":(exclude)build", ":(exclude)dist")
+    status = git.run("status", "--porcelain", "--untracked-files=all", "--", *inputs)
     return {"commit": commit, "dirty": bool(status)}
