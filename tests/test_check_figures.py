@@ -46,6 +46,7 @@ def test_formats_of_one_figure_are_equal(one: str, other: str) -> None:
     ("the 13th–14th-century alliances", [13, 14]),
     ("on 2022-09-21", [2022, 9, 21]),
     ("G20, COVID-19, 5G networks and H5N1", []),
+    ("as section II.1 and v.2 say", []),
     ("the 1990s", [1990]),
 ])
 def test_ranges_dates_and_names(text: str, expected: list[int]) -> None:
@@ -98,18 +99,21 @@ def test_a_citation_after_the_full_stop_belongs_to_the_sentence_before() -> None
     assert (first.keys, second.keys) == (("a",), ("b",))
 
 
-def test_a_bullet_and_a_table_row_are_one_unit_each() -> None:
-    (bullet,) = split_sentences(unit("bullet", "Trade was $617 million. Exports were $582 million [@a]."))
-    assert bullet.keys == ("a",)
-    assert [f.written for f in extract_figures(bullet.prose)] == ["$617 million", "$582 million"]
-    (row,) = split_sentences(unit("table row", "| Trade, 2024 | US$617 million [@a] |"))
+def test_a_bullet_is_one_unit_and_a_table_row_one_sentence() -> None:
+    first, second, third = split_sentences(unit("bullet", "Trade was $617 million. Aid was US$53 million [@b].",
+                                                "Exports were $582 million [@a]."))
+    assert [(s.keys, s.inherited) for s in (first, second, third)] == [(("b", "a"), True), (("b",), False),
+                                                                       (("a",), False)]
+    (row,) = split_sentences(unit("table row", "| Trade, 2024. Exports | US$617 million. $582m [@a] |"))
     assert row.keys == ("a",)
+    assert [f.written for f in extract_figures(row.prose)] == ["2024", "US$617 million", "$582m"]
 
 
 def test_our_calculation_marks_a_sentence() -> None:
-    first, second = split_sentences(unit("paragraph", "The surplus was US$547 million (our calculation) [@a].",
-                                         "Trade was $617 million [@a]."))
-    assert first.our_calculation and not second.our_calculation
+    first, second, third = split_sentences(unit("paragraph", "The surplus was US$547 million (our calculation) [@a].",
+                                                "Imports were US$35 million (our calculation: 617 − 582) [@a].",
+                                                "Trade was $617 million [@a]."))
+    assert first.our_calculation and second.our_calculation and not third.our_calculation
 
 
 def section(body: str) -> Section:

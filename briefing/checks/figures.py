@@ -105,7 +105,7 @@ def _glued_left(text: str, start: int) -> bool:
         while letters > 0 and text[letters - 1].isalpha():
             letters -= 1
         return not (letters > 0 and text[letters - 1].isdigit())  # 13th–14th is a range, COVID-19 a name
-    return before in ".," and start >= 2 and text[start - 2].isdigit()
+    return before in ".," and start >= 2 and (text[start - 2].isdigit() or text[start - 2].isalpha())  # II.1
 
 
 def _is_range_end(text: str, previous: Figure, start: int, number: str) -> bool:

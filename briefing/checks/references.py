@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..citations import CitationIndex
+from ..citations import CitationIndex, mask_code, parse_group
 from ..errors import Problem
 from ..load import SourceText
 from ..models import Project
@@ -18,6 +18,7 @@ from .finding import Finding, finding
 
 NO_PAGES = frozenset({"webpage", "article-newspaper", "article-magazine", "post", "post-weblog", "interview"})
 """CSL types whose sources have no page numbers to point at."""
+_BRACKETED = re.compile(r"\[(?P<body>[^\[\]\n]*?@[^\[\]\n]*)\]")
 PAGE_LOCATOR = re.compile(r"^(?:pp?\.|pages?\b|pg\.)\s*\S", re.I)
 
 
@@ -80,6 +81,30 @@ def check_references(project: Project, citations: CitationIndex, lines: Referenc
             found.append(finding(where, lines.line(key, "archive-file"), "bad-archive-file",
                                  f"archive-file '{ref.archive_file}' of '{key}' must be a plain file name "
                                  "(no folders): the file is looked up in the --archive folder"))
+    return found
+
+
+def check_unparsed(project: Project, citations: CitationIndex) -> list[Finding]:
+    """`unparsed-citation`: `[@key]` the build does not read as a citation, so it would print it as written."""
+    found: list[Finding] = []
+    for section in project.sections:
+        masked = mask_code(section.body)
+        starts = {group.start for group in citations.by_section.get(section.id, ())}
+        for match in _BRACKETED.finditer(masked):
+            if match.start() in starts or parse_group(match.group("body")) is None:
+                continue
+            after = masked[match.end():match.end() + 1]
+            before = masked[match.start() - 1:match.start()] if match.start() else ""
+            if after == ":":
+                why = "a ':' right after it: end the sentence with '.' or put the colon before the citation"
+            elif before.isalnum() or before == "_":
+                why = "no space before it: write 'text [@key]'"
+            else:
+                continue  # a link, image or span whose text holds an '@'
+            line = section.body_line + masked.count("\n", 0, match.start())
+            found.append(finding(section.path, line, "unparsed-citation",
+                                 f"'{match.group(0)}' is not read as a citation, so the book would print it as "
+                                 f"written ({why})"))
     return found
 
 

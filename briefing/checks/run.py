@@ -90,7 +90,7 @@ def _check_text(project: Project, citations: CitationIndex, files: ProjectFiles,
     from .coverage import check_coverage
     from .factcheck import check_facts
     from .freshness import check_freshness
-    from .references import ReferenceLines, check_references, unknown_key_findings
+    from .references import ReferenceLines, check_references, check_unparsed, unknown_key_findings
     from .sentences import split_sentences
     from .structure import check_structure
     from .units import read_section
@@ -100,6 +100,7 @@ def _check_text(project: Project, citations: CitationIndex, files: ProjectFiles,
     lines = ReferenceLines(files.references)
     found = unknown_key_findings(unknown.problems)
     found += check_references(project, citations, lines, complete)
+    found += check_unparsed(project, citations)
     for text in texts:
         found += check_structure(text)
     found += check_freshness(project, source_date(project).date(), raw)

@@ -4,8 +4,9 @@ Markup that is not prose (citation brackets and their locators, footnote labels,
 image targets, span attributes, inline code, HTML tags, URLs) is blanked out with spaces
 first, so offsets stay valid and no number inside it is taken for a figure. Sentences end
 at `.`, `!` or `?` followed by space and a capital, digit or opening quote, except after an
-abbreviation (`U.S.`, `p.`, `No.`, `e.g.`, an initial). A bullet or a table row is one
-sentence whatever its punctuation: its citation covers all of it.
+abbreviation (`U.S.`, `p.`, `No.`, `e.g.`, an initial). A table row is one sentence whatever
+its punctuation; a bullet is one unit: its sentences that cite nothing themselves take the
+citations of the whole bullet.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ _END = re.compile(r"[.!?…]+[\"'”’)\]*_]*(?=\s)")
 _WORD_BEFORE = re.compile(r"(\S+)$")
 _INITIALISM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]?\.?$")
 _OPENERS = "\"'“‘([*_"
-OUR_CALCULATION = re.compile(r"\(our calculations?\)", re.I)
+OUR_CALCULATION = re.compile(r"\(our calculations?\b[^)]*\)", re.I)
+"""`(our calculation)`, also with its workings: `(our calculation: 617 − 582)`."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class Sentence:
     prose: str
     """The sentence with non-prose markup replaced by spaces (same length as the source)."""
     citations: tuple[Citation, ...]
+    inherited: bool = False
+    """The citations are the whole bullet's (the sentence cites nothing itself)."""
 
     @property
     def line(self) -> int:
@@ -81,17 +85,18 @@ def mask_markup(text: str) -> tuple[str, list[tuple[int, int, tuple[Citation, ..
 
 
 def split_sentences(unit: Unit) -> list[Sentence]:
-    """The unit's sentences (one for a bullet or a table row), each with its citations."""
+    """The unit's sentences (a table row is one), each with its citations."""
     text = unit.text
     masked, groups = mask_markup(text)
     starts = [0]
-    if unit.kind not in ("bullet", "table row"):
+    if unit.kind != "table row":
         starts += sentence_starts(masked)
+    whole = tuple(c for _, _, items in groups for c in items) if unit.kind == "bullet" else ()
     sentences = []
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(text)
         cited = tuple(c for g_start, _, items in groups if start <= g_start < end for c in items)
-        sentences.append(Sentence(unit, start, end, masked[start:end], cited))
+        sentences.append(Sentence(unit, start, end, masked[start:end], cited or whole, bool(whole and not cited)))
     return sentences
 
 
