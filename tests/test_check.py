@@ -187,13 +187,22 @@ def test_strict_makes_warnings_fatal(tmp_path: Path) -> None:
 
 
 def test_page_budget_is_measured_on_the_laid_out_edition(tmp_path: Path) -> None:
-    result = check(copy_fixture("check-budget", tmp_path), "--pages")
+    project = copy_fixture("check-budget", tmp_path)
+    result = check(project, "--pages")
     assert result.code == 0, result.stderr
     assert findings(result) == {("content/long.md", 6, "over-budget")}
     assert "'long' runs to 2 pages in edition 'full' (pages 3–4), over its budget of 1" in message(
         result, "content/long.md:6", "over-budget")
     assert "  long: 2 from page 3 (budget 1)" in result.stdout.splitlines()
     assert "  short: 1 from page 5 (budget 2)" in result.stdout.splitlines()
+    # Without --pages, the measurement is reused while no input changes, and never silently assumed after.
+    again = check(project)
+    assert findings(again) == {("content/long.md", 6, "over-budget")}
+    assert "measured by an earlier briefing check --pages" in again.stdout
+    edit(project / "content" / "short.md", "this short chapter", "this short chapter, now edited,")
+    changed = check(project)
+    assert findings(changed) == set()
+    assert "page budgets not checked: the edition 'full' has not been measured since the last change" in changed.stdout
 
 
 def test_the_basic_fixture_passes_without_an_archive_and_without_loading_weasyprint(tmp_path: Path) -> None:

@@ -1,16 +1,23 @@
 """Page budgets: a section that runs longer than its `pages:` in the rendered edition.
 
-Measuring needs a layout, so it runs only with `--pages` or when some section declares a
-budget. The edition goes through the same stages as a build (select edition → render HTML
-→ WeasyPrint layout, through the sandboxed fetcher) but no PDF is written: each chapter's
-first page is where its element id appears among the pages' anchors, and it runs until
-the next chapter (or the Sources list) starts.
+Measuring needs a layout, which takes seconds, so `briefing check` lays the edition out only
+with `--pages`. The edition goes through the same stages as a build (select edition →
+render HTML → WeasyPrint layout, through the sandboxed fetcher) but no PDF is written: each
+chapter's first page is where its element id appears among the pages' anchors, and it runs
+until the next chapter (or the Sources list) starts.
+
+The measurement is kept in `build/.check-pages-<edition>.json` with a fingerprint of every
+input (`briefing.cache.fingerprint`); a later `briefing check` without `--pages` checks the
+budgets against it while no input has changed, and otherwise says they were not measured.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from ..editions import Book
 from .finding import Finding, finding
@@ -61,12 +68,51 @@ def chapter_pages(anchors: list[set[str]], chapter_ids: list[str]) -> list[Chapt
     return result
 
 
+def measurement_path(book: Book) -> Path:
+    """Where the measurement of this edition is kept."""
+    return book.project.root / "build" / f".check-pages-{book.edition.name}.json"
+
+
+def inputs_fingerprint(book: Book) -> str | None:
+    """A hash of everything the layout reads (None when the project cannot be hashed cheaply)."""
+    from ..cache import fingerprint
+
+    return fingerprint(book.project.root, {"check-pages": book.edition.name})
+
+
+def store_measurement(book: Book, key: str | None, measured: list[ChapterPages]) -> None:
+    """Keep the measurement for later checks; failing to write it only costs a later re-measure."""
+    from ..errors import UserError
+    from ..write import write_atomic
+
+    if key is None:
+        return
+    data = json.dumps({"fingerprint": key, "chapters": [asdict(c) for c in measured]}, indent=1)
+    with contextlib.suppress(UserError):
+        write_atomic(measurement_path(book), data.encode("utf-8"))
+
+
+def stored_measurement(book: Book, key: str | None) -> list[ChapterPages] | None:
+    """The kept measurement if it was made from exactly these inputs, else None."""
+    if key is None:
+        return None
+    try:
+        data = json.loads(measurement_path(book).read_text("utf-8"))
+        if data.get("fingerprint") != key:
+            return None
+        return [ChapterPages(str(c["section_id"]), int(c["first_page"]), int(c["pages"])) for c in data["chapters"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
 def check_budgets(book: Book, measured: list[ChapterPages], raw: dict[str, str]) -> list[Finding]:
     """`over-budget` for each chapter of the measured edition longer than its `pages:`."""
     sections = {chapter.section.id: chapter.section for chapter in book.chapters}
     found = []
     for chapter in measured:
-        section = sections[chapter.section_id]
+        section = sections.get(chapter.section_id)
+        if section is None:
+            continue
         budget = section.meta.pages
         if budget is not None and chapter.pages > budget:
             found.append(finding(section.path, front_matter_line(section, raw, "pages"), "over-budget",

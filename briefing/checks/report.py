@@ -23,7 +23,13 @@ def text_report(report: CheckReport, strict: bool = False) -> tuple[list[str], l
     err = [f.format() for f in report.findings]
     if report.project is not None:
         out.append(fact_check_line(report))
-    if report.pages is not None:
+    if report.pages_measured == "no":
+        out.append(f"page budgets not checked: the edition '{report.edition}' has not been measured since the "
+                   "last change (run briefing check --pages)")
+    elif report.pages_measured == "kept":
+        out.append(f"page budgets checked against the layout of '{report.edition}' measured by an earlier "
+                   "briefing check --pages (no input has changed since)")
+    if report.pages is not None and report.pages_measured == "now":
         out.append(f"pages in edition '{report.edition}':")
         budgets = _budgets(report)
         for chapter in report.pages:
@@ -70,11 +76,11 @@ def json_report(report: CheckReport, strict: bool = False) -> str:
         "fact_check": _fact_check_json(report),
         "pages": None,
     }
-    if report.pages is not None:
+    if report.pages_measured is not None:
         budgets = _budgets(report)
-        summary["pages"] = {"edition": report.edition, "chapters": [
+        summary["pages"] = {"edition": report.edition, "measured": report.pages_measured, "chapters": [
             {"section": c.section_id, "first_page": c.first_page, "pages": c.pages,
-             "budget": budgets.get(c.section_id)} for c in report.pages]}
+             "budget": budgets.get(c.section_id)} for c in report.pages or ()]}
     document = {
         "version": JSON_VERSION,
         "project": display_path(report.project.root) if report.project else None,

@@ -46,6 +46,9 @@ class CheckReport:
     pages: list[ChapterPages] | None = None
     edition: str | None = None
     """The edition the pages were measured on."""
+    pages_measured: str | None = None
+    """'now' (laid out by this run), 'kept' (from an earlier --pages run, inputs unchanged), or
+    'no' (budgets declared but not measured); None when no budget is declared and --pages not given."""
     counts: dict[str, int] = field(default_factory=dict)
 
     def count(self, severity: str) -> int:
@@ -123,16 +126,24 @@ def _check_editions(project: Project, options: CheckOptions, report: CheckReport
             select_edition(project, name)
         except UserError as error:
             found += [from_problem(p, "edition") for p in error.problems]
-    wants_pages = options.pages or any(s.meta.pages for s in project.sections)
+    wants_pages = options.pages or any(s.meta.pages for s in project.sections)  # laid out only with --pages
     if not wants_pages:
         return found
     try:
         book = select_edition(project, options.edition)
     except UserError as error:
         return found + [from_problem(p, "edition") for p in error.problems]
-    from ..source_date import source_date
-    from .budget import check_budgets, measure_chapters
+    from .budget import check_budgets, inputs_fingerprint, stored_measurement
 
     report.edition = book.edition.name
-    report.pages = measure_chapters(book, source_date(project))
-    return found + check_budgets(book, report.pages, raw)
+    key = inputs_fingerprint(book)
+    if options.pages:
+        from ..source_date import source_date
+        from .budget import measure_chapters, store_measurement
+
+        report.pages, report.pages_measured = measure_chapters(book, source_date(project)), "now"
+        store_measurement(book, key, report.pages)
+    else:
+        report.pages = stored_measurement(book, key)
+        report.pages_measured = "kept" if report.pages is not None else "no"
+    return found + check_budgets(book, report.pages, raw) if report.pages is not None else found
