@@ -21,6 +21,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "list": ("briefing.commands.inspect:list_command", "List the project's sections and editions."),
     "check": ("briefing.commands.inspect:check", "Validate the whole project without rendering it."),
     "release": ("briefing.commands.release:release", "Build all editions reproducibly, with a manifest and checksums."),
+    "init": ("briefing.commands.init:init", "Start a new briefing project in a folder, ready to build."),
+    "new": ("briefing.commands.new:new", "Add a section file with its front matter filled in."),
+    "preview": ("briefing.commands.preview:preview", "Show the book in a browser, rebuilt on every change."),
+    "schema": ("briefing.commands.schema:schema", "Write JSON Schemas for editors to complete and validate the YAML."),
 }
 
 
@@ -67,8 +71,10 @@ class LazyGroup(click.Group):
 
 def report_problems(error: Any) -> None:
     """Print every problem as `path:line: message`, errors and warnings alike."""
+    from . import console
+
     for problem in error.problems:
-        click.echo(problem.format(), err=True)
+        console.problem(problem.format(), problem.severity)
     errors = sum(1 for p in error.problems if p.severity == "error")
     if errors > 1:
         click.echo(f"briefing: {errors} errors", err=True)
@@ -76,8 +82,13 @@ def report_problems(error: Any) -> None:
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="briefing")
-def main() -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems, not what was done.")
+@click.option("-v", "--verbose", is_flag=True, help="Say more about each step.")
+def main(quiet: bool, verbose: bool) -> None:
     """Turn a folder of curated Markdown into a printable, cited PDF briefing book.
 
     Run the commands inside a briefing project (a folder with briefing.yaml), or pass --project DIR.
     """
+    from . import console
+
+    console.set_verbosity(quiet, verbose)

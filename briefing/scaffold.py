@@ -47,7 +47,8 @@ def init_project(target: Path, today: dt.date, title: str | None = None) -> list
     if target.is_dir() and any(target.iterdir()):
         raise UserError([Problem(target, 0, "folder is not empty: briefing init only starts a project in a new or "
                                  "empty folder, so that nothing of yours is overwritten")])
-    replacements = {"__TODAY__": today.isoformat(), "__TITLE__": json.dumps(title or "New briefing", ensure_ascii=False)}
+    replacements = {"__TODAY__": today.isoformat(),
+                    "__TITLE__": json.dumps(title or "New briefing", ensure_ascii=False)}
     made: list[Path] = []
     try:
         target.mkdir(parents=True, exist_ok=True)

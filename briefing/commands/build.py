@@ -22,12 +22,22 @@ from .options import project_option, resolve_project
 @click.option("--draft", is_flag=True, help="Print a DRAFT watermark on every page.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), help="Paper size, overriding the edition and the project.")
 @click.option("--force", is_flag=True, help="Build even when no input changed since the last build of this output.")
+@click.option("-w", "--watch", is_flag=True,
+              help="Keep running: rebuild whenever a section, the references, editions, templates, styles or "
+                   "briefing.yaml change; problems are printed and the last good output is kept. Ctrl-C stops.")
 def build(project_dir: Path | None, edition: str | None, sections: tuple[str, ...], exclude: tuple[str, ...],
-          output: Path | None, output_format: str, draft: bool, paper: str | None, force: bool = False) -> None:
+          output: Path | None, output_format: str, draft: bool, paper: str | None, force: bool = False,
+          watch: bool = False) -> None:
     """Build one edition of the briefing book.
 
     Writes build/<edition>.pdf and prints where it wrote, the page count and the time taken.
     """
+    if watch:
+        from ..pipeline import BuildRequest
+        from .watch import watch_and_report
+
+        return watch_and_report(BuildRequest(resolve_project(project_dir), edition, sections, exclude, output,
+                                             output_format, draft, paper))  # type: ignore[arg-type]
     from ..cache import BuildStamp
     from ..errors import display_path
 

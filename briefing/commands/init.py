@@ -11,7 +11,8 @@ import click
 
 @click.command()
 @click.argument("directory", type=click.Path(path_type=Path))
-@click.option("--title", metavar="TEXT", help="Title of the book (default: 'New briefing'); change it later in briefing.yaml.")
+@click.option("--title", metavar="TEXT",
+              help="Title of the book (default: 'New briefing'); change it later in briefing.yaml.")
 def init(directory: Path, title: str | None) -> None:
     """Start a new briefing project in DIRECTORY (a new or empty folder).
 

@@ -18,7 +18,8 @@ SECTORS = ("mining", "digital", "climate", "health", "diplomacy", "context")
 @click.argument("section_id", metavar="SECTION_ID")
 @click.option("--sector", required=True, type=click.Choice(SECTORS),
               help="The chapter's sector; 'context' for a framing chapter without the memo parts.")
-@click.option("--title", metavar="TEXT", help="Chapter title (default: from the id, 'critical-minerals' → 'Critical minerals').")
+@click.option("--title", metavar="TEXT",
+              help="Chapter title (default: from the id, 'critical-minerals' → 'Critical minerals').")
 @click.option("--owner", metavar="TEXT", help="Who keeps the chapter up to date (default: author in briefing.yaml).")
 def new(project_dir: Path | None, section_id: str, sector: str, title: str | None, owner: str | None) -> None:
     """Add content/SECTION_ID.md with its front matter filled in.
