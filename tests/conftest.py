@@ -73,3 +73,62 @@ def basic_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_briefing("build", "--project", project)
     assert result.code == 0, result.stderr
     return project / "build" / "full.pdf"
+
+
+class BriefingProcess:
+    """A long-running `python -m briefing ARGS` (build --watch, preview) whose output lines are read as they come."""
+
+    def __init__(self, *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> None:
+        import os
+        import queue
+        import threading
+
+        self.lines: queue.Queue[tuple[str, str | None]] = queue.Queue()
+        self.seen: list[tuple[str, str]] = []
+        self.ended = 0
+        self.process = subprocess.Popen([sys.executable, "-m", "briefing", *map(str, args)], cwd=cwd,
+                                        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for name, stream in (("stdout", self.process.stdout), ("stderr", self.process.stderr)):
+            threading.Thread(target=self._pump, args=(name, stream), daemon=True).start()
+
+    def _pump(self, name: str, stream: object) -> None:
+        for line in stream:  # type: ignore[attr-defined]
+            self.lines.put((name, line.rstrip("\n")))
+        self.lines.put((name, None))  # end of this stream
+
+    def wait_for(self, pattern: str, stream: str | None = None, timeout: float = 180) -> str:
+        """The next output line matching the regular expression `pattern` (on `stream` if given)."""
+        import queue
+        import re
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or self.ended == 2:
+                raise AssertionError(f"no line matching {pattern!r}; output so far:\n"
+                                     + "\n".join(f"{n}: {line}" for n, line in self.seen))
+            try:
+                name, line = self.lines.get(timeout=min(remaining, 1.0))
+            except queue.Empty:
+                continue
+            if line is None:
+                self.ended += 1
+                continue
+            self.seen.append((name, line))
+            if (stream is None or name == stream) and re.search(pattern, line):
+                return line
+
+    def interrupt(self, timeout: float = 60) -> int:
+        """Press Ctrl-C (SIGINT) and return the exit code."""
+        import signal
+
+        self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=timeout)
+
+    def stop(self) -> None:
+        """Make sure the process is gone (test teardown)."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=30)
