@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import Run, copy_fixture, run_briefing
 
 MAY_2025 = "1746057600"    # 2025-05-01T00:00:00Z

@@ -6,6 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from briefing.checks.budget import chapter_pages
 from briefing.checks.coverage import factual_reason
@@ -35,6 +37,20 @@ def values(text: str) -> list[tuple[Decimal, bool]]:
 def test_formats_of_one_figure_are_equal(one: str, other: str) -> None:
     assert values(one) == values(other)
     assert len(values(one)) == 1
+
+
+@given(st.integers(min_value=1000, max_value=10**12), st.sampled_from(["", "US$", "$"]))
+def test_any_amount_reads_the_same_with_or_without_separators(number: int, currency: str) -> None:
+    plain, commas, spaced = (f"{currency}{number}", f"{currency}{number:,}", f"{currency}{number:,}".replace(",", " "))
+    assert values(f"about {plain} in total") == values(f"about {commas} in total") == values(f"about {spaced} in total")
+    assert values(plain) == [(Decimal(number), False)]
+
+
+@given(st.integers(min_value=1, max_value=999), st.integers(min_value=0, max_value=99))
+def test_scaled_amounts_equal_their_digits(whole: int, hundredths: int) -> None:
+    scaled = f"US${whole}.{hundredths:02d} million"
+    digits = f"{whole * 1_000_000 + hundredths * 10_000:,}"
+    assert values(scaled) == values(digits)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -8,7 +8,6 @@ from typing import Any
 
 import jsonschema
 import pytest
-
 from conftest import copy_fixture, run_briefing
 
 FINDING = {

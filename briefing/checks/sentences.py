@@ -11,6 +11,7 @@ citations of the whole bullet.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -72,9 +73,13 @@ def blank(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", match.group(0))
 
 
-def mask_markup(text: str) -> tuple[str, list[tuple[int, int, tuple[Citation, ...]]]]:
-    """The text with non-prose blanked, and the citation groups found (start, end, items)."""
-    groups = [(g.start, g.end, g.items) for g in find_citations(text)]
+@functools.lru_cache(maxsize=4096)
+def mask_markup(text: str) -> tuple[str, tuple[tuple[int, int, tuple[Citation, ...]], ...]]:
+    """The text with non-prose blanked, and the citation groups found (start, end, items).
+
+    Cached: the sentence splitter and the coverage check both ask for every unit.
+    """
+    groups = tuple((g.start, g.end, g.items) for g in find_citations(text))
     chars = list(text)
     for start, end, _ in groups:
         chars[start:end] = [c if c == "\n" else " " for c in text[start:end]]
