@@ -133,17 +133,17 @@ def _check_editions(project: Project, options: CheckOptions, report: CheckReport
         book = select_edition(project, options.edition)
     except UserError as error:
         return found + [from_problem(p, "edition") for p in error.problems]
-    from .budget import check_budgets, inputs_fingerprint, stored_measurement
+    from .budget import check_budgets, inputs_fingerprint, measurement_path, stored_measurement
 
     report.edition = book.edition.name
-    key = inputs_fingerprint(book)
     if options.pages:
         from ..source_date import source_date
         from .budget import measure_chapters, store_measurement
 
         report.pages, report.pages_measured = measure_chapters(book, source_date(project)), "now"
-        store_measurement(book, key, report.pages)
+        store_measurement(book, inputs_fingerprint(book), report.pages)
     else:
-        report.pages = stored_measurement(book, key)
+        kept = measurement_path(book).is_file()  # hashing the inputs costs time: only when there is something to reuse
+        report.pages = stored_measurement(book, inputs_fingerprint(book)) if kept else None
         report.pages_measured = "kept" if report.pages is not None else "no"
     return found + check_budgets(book, report.pages, raw) if report.pages is not None else found
