@@ -68,6 +68,10 @@ def prepare(project_dir: Path) -> tuple[Project, CitationIndex]:
 def build(request: BuildRequest) -> BuildResult:
     """Build one edition of the book and write it atomically."""
     started = time.perf_counter()
+    if request.format == "pdf":
+        from .render_parts import start_workers
+
+        start_workers()  # they import WeasyPrint while this process prepares the HTML
     project, _ = prepare(request.project_dir)
     book = select_edition(project, request.edition, request.sections, request.exclude)
     theme = load_theme(project)
@@ -80,7 +84,7 @@ def build(request: BuildRequest) -> BuildResult:
         data = rendered.html.encode("utf-8")
     else:
         from .fetch import SandboxPolicy
-        from .render_pdf import render_pdf
+        from .render_parts import render_book_pdf as render_pdf  # part by part where it applies, else one pass
 
         pdf = render_pdf(rendered.html, base_url(book), project.root, theme,
                          pdf_variant=book.edition.pdf_variant, created=options.build_date,

@@ -1,0 +1,152 @@
+"""Lay out one part of the book with WeasyPrint 70, page numbers supplied later.
+
+A single WeasyPrint pass (`Document._render`) builds boxes, lays the flow out into pages,
+then adds each page's margin boxes (running heads, "Page 7 of 31") and returns a Document.
+Here the same steps run in two calls, so that a part can be laid out before the book's
+page numbers are known:
+
+1. `layout_part`: boxes (footnote counter starting where the previous parts stopped),
+   then the flow, with margin boxes held back;
+2. `finish_part`: once every part's page count is known, the page counter of each page
+   state is moved by the part's offset, the page total set, and the margin boxes and
+   backgrounds made exactly as WeasyPrint's `layout_document` makes them; the Document is
+   written to PDF with its internal links kept even when their target lies in another part.
+
+This relies on WeasyPrint 70.0's internals (pinned in pyproject.toml); the equivalence tests
+(tests/test_speed_equivalence.py) compare the result with a single pass.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .fetch import SandboxPolicy, disable_attachments, make_fetcher
+
+LOGGER = logging.getLogger("weasyprint")
+
+
+class PartMismatchError(Exception):
+    """The part does not lay out as the split assumed (its footnotes were miscounted)."""
+
+
+@dataclass
+class LaidOutPart:
+    """A part laid out but not yet numbered: WeasyPrint objects, kept in the worker."""
+
+    html: Any
+    context: Any
+    page_boxes: list[Any]
+    options: dict[str, Any]
+    policy: SandboxPolicy
+    anchors: dict[str, int]
+    """Anchor id → 0-based page of the part."""
+
+    @property
+    def pages(self) -> int:
+        return len(self.page_boxes)
+
+
+@contextlib.contextmanager
+def _margin_boxes_held_back() -> Iterator[None]:
+    import weasyprint.layout as layout
+
+    original = layout.make_margin_boxes
+    layout.make_margin_boxes = lambda context, page, state: ()
+    try:
+        yield
+    finally:
+        layout.make_margin_boxes = original
+
+
+@contextlib.contextmanager
+def _keep_all_links() -> Iterator[None]:
+    """Keep links to anchors of other parts: the assembled book's name tree resolves them."""
+    import weasyprint.pdf as pdf
+
+    original = pdf.resolve_links
+
+    def resolve_links(pages: list[Any]) -> Iterator[tuple[list[Any], list[Any]]]:
+        anchors: set[str] = set()
+        for page in pages:
+            paged = []
+            for name, (x, y, _, _) in page.anchors.items():
+                if name not in anchors:
+                    anchors.add(name)
+                    paged.append((name, x, y))
+            yield list(page.links), paged
+
+    pdf.resolve_links = resolve_links
+    try:
+        yield
+    finally:
+        pdf.resolve_links = original
+
+
+def layout_part(html_text: str, base_url: str, policy: SandboxPolicy, font_config: Any,
+                footnote_start: int, footnotes: int) -> LaidOutPart:
+    """Build the part's boxes and lay its flow out into pages (no margin boxes yet)."""
+    from weasyprint import DEFAULT_OPTIONS, HTML
+    from weasyprint.css.counters import CounterStyle
+    from weasyprint.document import Document
+    from weasyprint.formatting_structure import build
+    from weasyprint.layout import layout_document
+
+    policy = dataclasses.replace(policy, refusals=[], closed=False)
+    html = HTML(string=html_text, base_url=base_url, url_fetcher=make_fetcher(policy))
+    options = {**DEFAULT_OPTIONS, "presentational_hints": False}
+    counter_style = CounterStyle()
+    context = Document._build_layout_context(html, font_config, counter_style, {}, options)
+    state = ([0], {"footnote": [footnote_start], "note": [0]}, [{"footnote", "note"}], [])
+    boxes = build.element_to_box(html.etree_element, context.style_for, context.get_image_from_uri, html.base_url,
+                                 context.target_collector, counter_style, context.footnotes, state)
+    if len(boxes) != 1 or state[1]["footnote"][-1] - footnote_start != footnotes:
+        raise PartMismatchError(f"expected {footnotes} footnotes, found {state[1]['footnote'][-1] - footnote_start}")
+    root_box = boxes[0]
+    context.target_collector.check_pending_targets()
+    root_box.process_whitespace()
+    root_box.process_text_transform()
+    root_box.is_for_root_element = True
+    root_box = build.set_viewport_overflow(build.create_anonymous_boxes(root_box))
+    with _margin_boxes_held_back():
+        page_boxes = list(layout_document(html, root_box, context))
+    anchors: dict[str, int] = {}
+    for number, page_box in enumerate(page_boxes):
+        for box in page_box.descendants():
+            anchor = box.style["anchor"]
+            if anchor and anchor not in anchors:
+                anchors[anchor] = number
+    return LaidOutPart(html, context, page_boxes, options, policy, anchors)
+
+
+def finish_part(part: LaidOutPart, offset: int, total: int, pdf_options: dict[str, Any]) -> bytes:
+    """Number the part's pages (`offset` pages come before it; `total` in the book) and write its PDF."""
+    from weasyprint.document import Document, Page
+    from weasyprint.html import get_html_metadata
+    from weasyprint.layout import make_margin_boxes
+    from weasyprint.layout.background import layout_backgrounds
+    from weasyprint.pdf.metadata import DocumentMetadata
+
+    context = part.context
+    for number, page in enumerate(part.page_boxes, start=1):
+        state = context.page_maker[number][3]
+        counters = state[1]
+        if "page" in counters:
+            counters["page"] = [value + offset for value in counters["page"]]
+        counters["pages"] = [total]
+        context.current_page = number
+        page.children = (*page.children, *make_margin_boxes(context, page, state))
+        layout_backgrounds(page, context.get_image_from_uri)
+    html = part.html
+    document = Document([Page(page_box) for page_box in part.page_boxes],
+                        DocumentMetadata(**get_html_metadata(html)), html.url_fetcher,
+                        context.font_config, {}, part.options["output_intent"])
+    document._html = html
+    disable_attachments(document, part.policy)
+    with _keep_all_links():
+        data: bytes = document.write_pdf(attachments=[], uncompressed_pdf=False, **pdf_options)
+    return data

@@ -1,0 +1,190 @@
+"""A pool of rendering worker processes (`briefing.render_worker`), for parts and for editions.
+
+WeasyPrint uses one core; the only way to use more is more processes. Workers are plain
+subprocesses of the current Python (`python -m briefing.render_worker`) talking over their
+stdin/stdout with length-prefixed pickles, so any parent works: the CLI, a watch process
+with threads, a release. `shared_pool()` keeps one pool per process: started early in a
+build (the workers import WeasyPrint while the parent converts Markdown) and reused by later
+builds of a warm process, which then pay no start-up at all.
+
+The number of workers is `BRIEFING_JOBS` when set, else the number of usable cores (at most 8).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import pickle
+import select
+import struct
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+_HEADER = struct.Struct("!Q")
+_POOL: RenderPool | None = None
+
+
+def send(stream: BinaryIO, message: tuple[Any, ...]) -> None:
+    """Write one message."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def receive(stream: BinaryIO) -> tuple[Any, ...] | None:
+    """Read one message; None at end of stream."""
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        return None
+    (size,) = _HEADER.unpack(header)
+    data = stream.read(size)
+    if len(data) < size:
+        return None
+    message: tuple[Any, ...] = pickle.loads(data)
+    return message
+
+
+def default_jobs() -> int:
+    """How many workers to run: BRIEFING_JOBS, else the usable cores (1–8)."""
+    configured = os.environ.get("BRIEFING_JOBS", "").strip()
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+class WorkerDiedError(Exception):
+    """A worker process ended or answered nonsense."""
+
+
+@dataclass(eq=False)
+class Worker:
+    """One worker process and what it holds."""
+
+    process: subprocess.Popen[bytes]
+    stderr: Any
+    ready: bool = False
+    busy: bool = False
+    holds: set[str] = field(default_factory=set)
+
+    def submit(self, message: tuple[Any, ...]) -> None:
+        """Send a request (the worker answers later, see `RenderPool.next_reply`)."""
+        assert self.process.stdin is not None
+        try:
+            send(self.process.stdin, message)
+        except (BrokenPipeError, OSError) as exc:
+            raise WorkerDiedError(f"worker {self.process.pid} is gone: {exc}") from None
+        self.busy = message[0] != "drop"
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+
+class RenderPool:
+    """Worker processes, started at once, answering in any order."""
+
+    def __init__(self, jobs: int) -> None:
+        self.environment = dict(os.environ)
+        """The environment the workers started with (fonts, dates): a change needs new workers."""
+        self.workers = [self._start() for _ in range(max(1, jobs))]
+
+    @staticmethod
+    def _start() -> Worker:
+        stderr = tempfile.TemporaryFile()
+        env = {**os.environ, "PYTHONUNBUFFERED": "0"}
+        process = subprocess.Popen([sys.executable, "-m", "briefing.render_worker"], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=stderr, env=env, close_fds=True)
+        return Worker(process, stderr)
+
+    def healthy(self) -> bool:
+        return all(worker.alive() for worker in self.workers) and self.environment == dict(os.environ)
+
+    def idle(self) -> list[Worker]:
+        """Workers ready for a request."""
+        return [w for w in self.workers if w.ready and not w.busy]
+
+    def next_reply(self, timeout: float | None = None) -> tuple[Worker, tuple[Any, ...]]:
+        """Wait for the next message from any worker ("ready" messages included)."""
+        streams = {w.process.stdout: w for w in self.workers if w.process.stdout is not None}
+        readable, _, _ = select.select(list(streams), [], [], timeout)
+        if not readable:
+            raise WorkerDiedError("no worker answered in time")
+        worker = streams[readable[0]]
+        assert worker.process.stdout is not None
+        message = receive(worker.process.stdout)
+        if message is None:
+            raise WorkerDiedError(f"worker {worker.process.pid} ended: {self._stderr_tail(worker)}")
+        if message[0] == "ready":
+            worker.ready = True
+        else:
+            worker.busy = False
+        return worker, message
+
+    def wait_ready(self, worker: Worker, timeout: float = 120) -> None:
+        """Block until `worker` has started (used before a worker's first request)."""
+        while not worker.ready:
+            other, message = self.next_reply(timeout)
+            if message[0] != "ready":
+                raise WorkerDiedError(f"unexpected {message[0]} from an idle worker")
+
+    def drop_all(self) -> None:
+        """Forget every laid-out part (after a failed build), keeping the processes."""
+        for worker in self.workers:
+            for key in list(worker.holds):
+                worker.submit(("drop", key))
+            worker.holds.clear()
+            worker.busy = False
+
+    @staticmethod
+    def _stderr_tail(worker: Worker) -> str:
+        try:
+            worker.stderr.seek(0)
+            return worker.stderr.read().decode("utf-8", "replace")[-2000:].strip() or "no message"
+        except OSError:
+            return "no message"
+
+    def close(self) -> None:
+        """End the workers: closing stdin ends a ready worker's loop; one still starting is stopped."""
+        for worker in self.workers:
+            try:
+                if worker.process.stdin is not None:
+                    worker.process.stdin.close()
+            except OSError:
+                pass
+            if not worker.ready and worker.alive():
+                worker.process.terminate()
+        for worker in self.workers:
+            try:
+                worker.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                worker.process.kill()
+                worker.process.wait()
+            worker.stderr.close()
+        self.workers = []
+
+
+def shared_pool(jobs: int | None = None) -> RenderPool:
+    """The process's pool, started on first use and restarted if a worker died."""
+    global _POOL
+    wanted = jobs or default_jobs()
+    if _POOL is not None and (not _POOL.healthy() or len(_POOL.workers) != wanted):
+        _POOL.close()
+        _POOL = None
+    if _POOL is None:
+        _POOL = RenderPool(wanted)
+        atexit.register(close_shared_pool)
+    return _POOL
+
+
+def close_shared_pool() -> None:
+    """End the shared pool's workers (at exit, or when a warm process wants its memory back)."""
+    global _POOL
+    if _POOL is not None:
+        _POOL.close()
+        _POOL = None

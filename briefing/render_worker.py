@@ -1,0 +1,84 @@
+"""A rendering worker: a separate process that lays parts out and writes their PDFs.
+
+Started by `briefing.render_pool` as `python -m briefing.render_worker`; it imports WeasyPrint
+once, keeps one FontConfiguration, and answers requests read from stdin (length-prefixed
+pickles, see `render_pool.send`/`receive`) until stdin closes:
+
+- ("layout", key, html, base_url, policy, footnote_start, footnotes)
+      → ("laid", key, pages, anchors, warnings)
+- ("finish", key, offset, total, pdf_options) → ("pdf", key, data, refusals, warnings)
+- ("drop", key) → nothing (forget a laid-out part)
+
+Any failure answers ("error", key, message, refusals); the parent then renders in one pass.
+Laid-out parts stay in this process between "layout" and "finish": WeasyPrint documents
+cannot be pickled, and page numbers are known only once every part is laid out.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from typing import Any, BinaryIO
+
+from .render_pool import receive, send
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if not message.startswith(("No anchor #", "Content discarded: target points to undefined anchor")):
+            # links to other parts: resolved (or dropped) when the book is assembled
+            self.messages.append(message)
+
+
+def serve(requests: BinaryIO, replies: BinaryIO) -> None:
+    """Answer requests until the parent closes the pipe."""
+    from .part_layout import finish_part, layout_part
+    from .render_pdf import font_configuration
+
+    font_config = font_configuration()
+    parts: dict[str, Any] = {}
+    collect = _Collect()
+    logging.getLogger("weasyprint").addHandler(collect)
+    send(replies, ("ready",))
+    while (request := receive(requests)) is not None:
+        kind, key = request[0], request[1]
+        collect.messages = []
+        refusals: list[Any] = []
+        try:
+            if kind == "layout":
+                _, _, html, base_url, policy, footnote_start, footnotes = request
+                part = layout_part(html, base_url, policy, font_config, footnote_start, footnotes)
+                parts[key] = part
+                refusals = part.policy.refusals
+                send(replies, ("laid", key, part.pages, part.anchors, list(collect.messages), list(refusals)))
+            elif kind == "finish":
+                _, _, offset, total, pdf_options = request
+                part = parts.pop(key)
+                data = finish_part(part, offset, total, pdf_options)
+                send(replies, ("pdf", key, data, list(part.policy.refusals), list(collect.messages)))
+            elif kind == "drop":
+                parts.pop(key, None)
+        except Exception as exc:  # reported to the parent, which falls back to one pass
+            parts.pop(key, None)
+            detail = f"{type(exc).__name__}: {exc}"
+            if os.environ.get("BRIEFING_DEBUG"):
+                detail += "\n" + traceback.format_exc()
+            send(replies, ("error", key, detail, refusals))
+
+
+def main() -> None:
+    """Serve on stdin/stdout (binary); nothing else may write to stdout."""
+    requests, replies = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr
+    serve(requests, replies)
+
+
+if __name__ == "__main__":
+    main()
