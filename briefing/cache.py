@@ -128,7 +128,8 @@ def record_output(stamp: Path, current: str | None, output: Path, pages: int | N
         return
 
 
-def _hash_tree(digest: hashlib.blake2b, folder: str, prefix: str, exclude: set[str], counter: list[int]) -> None:
+def _hash_tree(digest: hashlib.blake2b, folder: str, prefix: str, exclude: set[str], counter: list[int],
+               skip_suffixes: tuple[str, ...] = ()) -> None:
     """Add every input file below `folder` (sorted; named by `prefix` + relative path) to `digest`."""
     with os.scandir(folder) as scan:
         entries = sorted(scan, key=lambda e: e.name)
@@ -136,12 +137,15 @@ def _hash_tree(digest: hashlib.blake2b, folder: str, prefix: str, exclude: set[s
         name = entry.name
         if name.startswith(".") or name.endswith((".part", ".pyc", ".egg-info")):
             continue
-        if entry.is_dir():
+        if entry.is_dir(follow_symlinks=False):  # a linked folder may lead anywhere (/, /proc): not walked
             if name not in SKIPPED_DIRS:
-                _hash_tree(digest, entry.path, f"{prefix}{name}/", exclude, counter)
+                _hash_tree(digest, entry.path, f"{prefix}{name}/", exclude, counter, skip_suffixes)
             continue
-        if entry.path in exclude:
+        if entry.path in exclude or (skip_suffixes and name.endswith(skip_suffixes)):
             continue
+        size = entry.stat().st_size if entry.is_file() else -1  # a pipe, device or linked folder is never read
+        if size < 0 or counter[1] + size > MAX_BYTES:
+            raise _TooBigError
         with open(entry.path, "rb") as stream:
             data = stream.read()
         counter[0] += 1
