@@ -12,12 +12,12 @@ import json
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+from conftest import Run, copy_fixture, pdf_outline_titles, pdf_pages_text, run_briefing
 from pypdf import PdfReader
 from pypdf.generic import BooleanObject, IndirectObject
-
-from conftest import Run, copy_fixture, pdf_outline_titles, pdf_pages_text, run_briefing
 
 EMPTY_FONTCONFIG = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
@@ -26,16 +26,26 @@ EMPTY_FONTCONFIG = """<?xml version="1.0"?>
 FILES = ["release-fixture-accessible-2.0.pdf", "release-fixture-archive-2.0.pdf", "release-fixture-full-2.0.pdf"]
 
 
+class Releases(NamedTuple):
+    """Two releases of the same fixture (see `two_releases`)."""
+
+    first: Path
+    second: Path
+    project: Path
+    """The first copy of the fixture."""
+    stdout: str
+    """What the first run printed."""
+
+
 def ok(result: Run) -> Run:
     assert result.code == 0, result.stderr
     return result
 
 
 @pytest.fixture(scope="module")
-def two_releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+def two_releases(tmp_path_factory: pytest.TempPathFactory) -> Releases:
     """The fixture released twice from two copies at different paths, the second run in another
-    time zone, locale and working folder, with fontconfig pointed at an empty configuration.
-    Returns (first dist, second dist, first project)."""
+    time zone, locale and working folder, with fontconfig pointed at an empty configuration."""
     base = tmp_path_factory.mktemp("repro")
     first = copy_fixture("release", base / "one")
     second = copy_fixture("release", base / "two" / "a" / "much" / "deeper" / "checkout")
@@ -43,31 +53,31 @@ def two_releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, 
     elsewhere.mkdir()
     empty = base / "empty-fonts.conf"
     empty.write_text(EMPTY_FONTCONFIG)
-    ok(run_briefing("release", "--project", first, env={"PYTHONHASHSEED": "1"}))
+    run = ok(run_briefing("release", "--project", first, env={"PYTHONHASHSEED": "1"}))
     ok(run_briefing("release", "--project", second, "--out", "out-two", cwd=elsewhere, env={
         "TZ": "XST-11", "LC_ALL": "C", "LANG": "C", "LANGUAGE": "C", "FONTCONFIG_FILE": str(empty),
         "PYTHONHASHSEED": "2"}))
-    return first / "dist", elsewhere / "out-two", first
+    return Releases(first / "dist", elsewhere / "out-two", first, run.stdout)
 
 
-def test_release_writes_every_edition_manifest_and_checksums(two_releases: tuple[Path, Path, Path]) -> None:
-    dist, _, _ = two_releases
+def test_release_writes_every_edition_manifest_and_checksums(two_releases: Releases) -> None:
+    dist = two_releases.first
     assert sorted(p.name for p in dist.iterdir()) == sorted([*FILES, "SHA256SUMS", "manifest.json"])
     check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=dist, capture_output=True, text=True, check=False)
     assert check.returncode == 0, check.stdout + check.stderr
     assert sorted(check.stdout.split()) == sorted([f"{name}:" for name in [*FILES, "manifest.json"]] + ["OK"] * 4)
 
 
-def test_two_runs_in_different_environments_give_identical_bytes(two_releases: tuple[Path, Path, Path]) -> None:
-    first, second, _ = two_releases
+def test_two_runs_in_different_environments_give_identical_bytes(two_releases: Releases) -> None:
+    first, second = two_releases.first, two_releases.second
     assert (first / "SHA256SUMS").read_bytes() == (second / "SHA256SUMS").read_bytes()
     for name in [*FILES, "manifest.json"]:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
-def test_no_absolute_path_or_wall_clock_date_in_the_pdfs(two_releases: tuple[Path, Path, Path],
+def test_no_absolute_path_or_wall_clock_date_in_the_pdfs(two_releases: Releases,
                                                          tmp_path: Path) -> None:
-    dist, _, project = two_releases
+    dist, project = two_releases.first, two_releases.project
     for name in FILES:
         expanded = tmp_path / name
         subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(dist / name), str(expanded)], check=True)
@@ -80,8 +90,8 @@ def test_no_absolute_path_or_wall_clock_date_in_the_pdfs(two_releases: tuple[Pat
         assert metadata["/ModDate"] == "D:20250201000000Z"
 
 
-def test_manifest_describes_each_edition_and_the_run(two_releases: tuple[Path, Path, Path]) -> None:
-    dist, _, _ = two_releases
+def test_manifest_describes_each_edition_and_the_run(two_releases: Releases) -> None:
+    dist = two_releases.first
     manifest = json.loads((dist / "manifest.json").read_text())
     assert manifest["project"] == {"slug": "release-fixture", "title": "Release Fixture", "version": "2.0"}
     editions = {e["name"]: e for e in manifest["editions"]}
@@ -110,29 +120,33 @@ def test_manifest_describes_each_edition_and_the_run(two_releases: tuple[Path, P
     assert run["inputs"]["sha256"] == hashlib.sha256(listing.encode()).hexdigest()
 
 
-def test_an_input_change_changes_the_inputs_hash(two_releases: tuple[Path, Path, Path], tmp_path: Path) -> None:
-    dist, _, _ = two_releases
+def test_an_input_change_changes_the_inputs_hash(two_releases: Releases, tmp_path: Path) -> None:
+    from briefing.inputs import collect_inputs
+    from briefing.pipeline import prepare
+    from briefing.theme import load_theme
+
+    released = json.loads((two_releases.first / "manifest.json").read_text())["run"]["inputs"]
     project = copy_fixture("release", tmp_path)
-    style = project / "styles"
-    style.mkdir()
-    (style / "book.css").write_text("/* a project's own style */\n")
-    ok(run_briefing("release", "--project", project, "--edition", "archive"))
-    before = json.loads((dist / "manifest.json").read_text())["run"]["inputs"]["sha256"]
-    after = json.loads((project / "dist" / "manifest.json").read_text())["run"]["inputs"]
-    assert after["sha256"] != before
-    assert "styles/book.css" in [f["path"] for f in after["files"]]
+    loaded, _ = prepare(project)
+    assert collect_inputs(loaded, load_theme(loaded)).sha256 == released["sha256"]  # same files, another path
+    (project / "styles").mkdir()
+    (project / "styles" / "book.css").write_text("/* a project's own style */\n")
+    loaded, _ = prepare(project)
+    changed = collect_inputs(loaded, load_theme(loaded))
+    assert changed.sha256 != released["sha256"]
+    assert "styles/book.css" in [f.label for f in changed.files]
 
 
-def test_progress_line_per_edition_and_summary(tmp_path: Path) -> None:
-    project = copy_fixture("release", tmp_path)
-    result = ok(run_briefing("release", "--project", project, "--edition", "full", "--edition", "archive"))
-    lines = result.stdout.strip().splitlines()
-    assert [line.split()[:3] for line in lines[:2]] == [["archive", "5", "pages"], ["full", "6", "pages"]]
-    assert lines[2].startswith("released 2 of 2 editions, 11 pages")
+def test_progress_line_per_edition_and_summary(two_releases: Releases) -> None:
+    lines = two_releases.stdout.strip().splitlines()
+    assert [line.split()[:3] for line in lines[:3]] == [["accessible", "6", "pages"], ["archive", "5", "pages"],
+                                                        ["full", "6", "pages"]]
+    assert [line.split()[-1] for line in lines[:3]] == FILES
+    assert lines[3].startswith("released 3 of 3 editions, 17 pages, in ")
 
 
 @pytest.fixture(scope="module")
-def merged(two_releases: tuple[Path, Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+def merged(two_releases: Releases, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`--shard 1/2` and `--shard 2/2` into two folders, then `--merge` of their manifests."""
     base = tmp_path_factory.mktemp("shards")
     project = copy_fixture("release", base)
@@ -151,8 +165,8 @@ def test_shards_split_the_sorted_editions(merged: Path) -> None:
     assert sorted(p.name for p in (merged / "s1").glob("*.pdf")) == [FILES[0]]
 
 
-def test_merged_shards_equal_the_unsharded_release(merged: Path, two_releases: tuple[Path, Path, Path]) -> None:
-    dist, _, _ = two_releases
+def test_merged_shards_equal_the_unsharded_release(merged: Path, two_releases: Releases) -> None:
+    dist = two_releases.first
     assert sorted(p.name for p in (merged / "merged").iterdir()) == sorted(p.name for p in dist.iterdir())
     for path in dist.iterdir():
         assert (merged / "merged" / path.name).read_bytes() == path.read_bytes(), path.name
@@ -198,8 +212,8 @@ def _structure(reader: PdfReader) -> list[dict]:  # type: ignore[type-arg]
     return found
 
 
-def test_pdf_ua_edition_is_tagged_with_language_title_and_alt_text(two_releases: tuple[Path, Path, Path]) -> None:
-    dist, _, _ = two_releases
+def test_pdf_ua_edition_is_tagged_with_language_title_and_alt_text(two_releases: Releases) -> None:
+    dist = two_releases.first
     path = dist / FILES[0]
     reader = PdfReader(str(path))
     root = reader.trailer["/Root"]
@@ -216,11 +230,12 @@ def test_pdf_ua_edition_is_tagged_with_language_title_and_alt_text(two_releases:
     assert [title for _, title, _ in pdf_outline_titles(path)][:3] == ["Trade and Minerals", "Key points", "Background"]
     xmp = ET.fromstring(root["/Metadata"].get_object().get_data().split(b"?>", 1)[1].rsplit(b"<?xpacket", 1)[0])
     ua = "{http://www.aiim.org/pdfua/ns/id/}part"
-    assert [d.get(ua) for d in xmp.iter("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}Description") if d.get(ua)] == ["1"]
+    descriptions = xmp.iter("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}Description")
+    assert [d.get(ua) for d in descriptions if d.get(ua)] == ["1"]
 
 
-def test_pdf_a_edition_has_output_intent_and_xmp_metadata(two_releases: tuple[Path, Path, Path]) -> None:
-    dist, _, _ = two_releases
+def test_pdf_a_edition_has_output_intent_and_xmp_metadata(two_releases: Releases) -> None:
+    dist = two_releases.first
     reader = PdfReader(str(dist / FILES[1]))
     root = reader.trailer["/Root"]
     intent = root["/OutputIntents"][0].get_object()
@@ -240,13 +255,14 @@ def test_pdf_a_edition_has_output_intent_and_xmp_metadata(two_releases: tuple[Pa
     assert "Trade and Minerals" in "".join(pdf_pages_text(dist / FILES[1]))
 
 
-def test_qpdf_finds_no_errors_in_any_edition(two_releases: tuple[Path, Path, Path]) -> None:
-    dist, _, _ = two_releases
+def test_qpdf_finds_no_errors_in_any_edition(two_releases: Releases) -> None:
+    dist = two_releases.first
     for name in FILES:
         check = subprocess.run(["qpdf", "--check", str(dist / name)], capture_output=True, text=True, check=False)
         assert check.returncode == 0, check.stdout + check.stderr
         assert "No syntax or stream encoding errors found" in check.stdout
         assert "WARNING" not in check.stdout + check.stderr
+        assert "/ID" in PdfReader(str(dist / name)).trailer  # deterministic: an MD5 of the PDF's objects
 
 
 def test_pdf_variant_option_overrides_the_editions(tmp_path: Path) -> None:

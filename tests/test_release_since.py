@@ -13,7 +13,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import Run, copy_fixture, pdf_outline_titles, pdf_pages_text, run_briefing
 
 NEW_REFERENCE = """  - id: mining-law
