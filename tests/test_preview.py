@@ -114,7 +114,9 @@ def test_events_stream_the_state(preview: Preview) -> None:
         data = json.loads(response.readline().decode().removeprefix("data: "))
     finally:
         connection.close()
-    assert data["shown"] >= 1 and data["problems"] == [] and data["building"] is False
+    assert data["shown"] >= 1  # the number of the build on show
+    assert isinstance(data["building"], bool) and isinstance(data["problems"], list)
+    assert data["status"]
 
 
 def chrome() -> Any:
