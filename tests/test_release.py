@@ -285,3 +285,12 @@ def test_tagged_edition_with_an_image_without_alt_text_fails_at_its_line(tmp_pat
     assert f"trade.md:{line}: image 'exports.png' has no alt text; edition 'accessible' is pdf/ua-1" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (project / "dist").exists()
+
+
+def test_pdf_variant_choices_are_the_editions_variants() -> None:
+    from typing import get_args
+
+    from briefing.commands.release import VARIANTS
+    from briefing.models import PdfVariant
+
+    assert set(VARIANTS) == set(get_args(PdfVariant))
