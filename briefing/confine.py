@@ -52,28 +52,32 @@ def peek_settings(config_text: str, config_path: Path, root: Path) -> EarlySetti
     """
     data, _ = parse_yaml(config_text, config_path)
     settings: dict[Any, Any] = data if isinstance(data, dict) else {}
-    problems = []
+    problems: list[Problem] = []
+    folders: dict[str, str] = {}
     for key in FOLDER_KEYS:
         value = settings.get(key)
-        if isinstance(value, str) and value.strip() and not _folder_stays_inside(root, value.strip()):
+        explicit = isinstance(value, str) and bool(value.strip())
+        folder = str(value).strip() if explicit else key
+        if _folder_stays_inside(root, folder):
+            folders[key] = folder
+        elif explicit:
             line = settings.key_lines.get(key, 0) if isinstance(settings, LineDict) else 0
             problems.append(Problem(config_path, line, f"{key}: '{value}' leads outside the project: "
                                     "give a folder inside the project (a relative path without '..')"))
+        else:
+            problems.append(Problem(root / folder, 0, "this folder is a symbolic link leading outside the project"))
     if problems:
         raise UserError(problems)
-    content = settings.get("content")
-    folder = content.strip() if isinstance(content, str) and content.strip() else "content"
-    problems += _escaping_links(root, root / folder, recursive=False)
-    for key in ("templates", "styles"):
-        value = settings.get(key)
-        problems += _escaping_links(root, root / (value.strip() if isinstance(value, str) and value.strip() else key))
+    problems += _escaping_links(root, root / folders["content"], recursive=False)
+    problems += _escaping_links(root, root / folders["templates"])
+    problems += _escaping_links(root, root / folders["styles"])
     if problems:
         raise UserError(problems)
     limits = settings.get("limits")
     limit = limits.get("input_bytes") if isinstance(limits, dict) else None
     default = Limits().input_bytes
     return EarlySettings(
-        folder,
+        folders["content"],
         limit if isinstance(limit, int) and not isinstance(limit, bool) and limit >= 1024 else default,
     )
 

@@ -33,6 +33,8 @@ SERVED_SUFFIXES = RASTER_SUFFIXES | {".svg", ".css", ".woff", ".woff2", ".ttf", 
 MIME_TYPES = {".svg": "image/svg+xml", ".css": "text/css", ".woff": "font/woff", ".woff2": "font/woff2",
               ".ttf": "font/ttf", ".otf": "font/otf", ".webp": "image/webp"}
 ATTACHMENT_REFUSAL = "PDF attachments are never created from content"
+BUILTIN_MAX_BYTES = 64 * 1024 * 1024
+"""Cap on the tool's own theme files (fonts); the project's `limits: image_bytes` caps the project's files."""
 
 
 @dataclass
@@ -100,7 +102,8 @@ class SandboxPolicy:
         found = self.resolve(url)
         if isinstance(found, str):
             raise self.refuse(url, found)
-        data, problem = _read_capped(found, self.limits.image_bytes)
+        own = _is_below(found, self.project_root)
+        data, problem = _read_capped(found, self.limits.image_bytes if own else BUILTIN_MAX_BYTES)
         if problem:
             raise self.refuse(url, problem)
         problem = _image_problem(found.suffix.lower(), data, self.limits)
@@ -110,11 +113,29 @@ class SandboxPolicy:
         return data, (mime or "application/octet-stream")
 
 
+def project_file_problem(project_root: Path, url: str, limits: Limits) -> str:
+    """Why the fetcher would refuse the project file `url` names, or '' (checked before rendering,
+    so that the error can name the exact line and the book need not be laid out)."""
+    found = _served_file(project_root, _url_path(url, PROJECT_URL))
+    if isinstance(found, str):
+        return found
+    data, problem = _read_capped(found, limits.image_bytes)
+    return problem or _image_problem(found.suffix.lower(), data, limits)
+
+
 def _port(url: str) -> int | None:
     try:
         return urlsplit(url).port
     except ValueError:  # a port that is not a number, or out of range
         return -1
+
+
+def _is_below(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
 
 
 def _url_path(url: str, prefix: str) -> str:
@@ -169,11 +190,17 @@ def _image_problem(suffix: str, data: bytes, limits: Limits) -> str:
         return "SVG images with entity declarations are not loaded"
     if suffix not in RASTER_SUFFIXES:
         return ""
+    import warnings
+
     from PIL import Image
 
     try:
-        with Image.open(BytesIO(data)) as image:
-            width, height = image.size
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(BytesIO(data)) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:
+        return f"image has far more pixels than the {limits.image_pixels:,}-pixel limit (limits: image_pixels)"
     except Exception:  # Pillow raises many kinds on a broken file; WeasyPrint reports it, we only measure
         return ""
     if width * height > limits.image_pixels:

@@ -26,7 +26,8 @@ from .models import Reference
 from .notes import full_note, short_note
 
 SPAN = re.compile(r"(?<![!\\])\[(?P<text>[^\[\]\n]+)\]\{(?P<attrs>[^{}\n]*)\}")
-EXTENSIONS = ["tables", "def_list", "attr_list", "md_in_html", "footnotes", "sane_lists", "smarty"]
+EXTENSIONS = ["tables", "def_list", "attr_list", "md_in_html", "footnotes", "sane_lists", "smarty", "fenced_code"]
+"""`fenced_code`: a ``` block is code, as blocks.py and citations.py already treat it (HTML in it is shown, not run)."""
 
 
 @dataclass

@@ -165,6 +165,14 @@ class Reference(BaseModel):
     confidence: Literal["high", "medium", "low"] | None = None
     confidence_note: str = Field("", alias="confidence-note")
 
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        """A reference's URL is printed as a link: only a web address (no file:, javascript:, ...)."""
+        if value and not value.strip().lower().startswith(("http://", "https://")):
+            raise ValueError("must be a web address starting with http:// or https://")
+        return value.strip()
+
 
 class Meeting(_Strict):
     """The meeting an edition prepares for."""

@@ -68,6 +68,8 @@ def render_pdf(html: str, base_url: str, project_root: Path, theme: Theme, *,
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
             font_config=font_configuration(), presentational_hints=False)
         disable_attachments(document, policy)
+        if policy.refusals:  # no need to write a PDF that will not be kept
+            raise UserError(refusal_problems(policy.refusals, project_root, source_lines or {}))
         data = document.write_pdf(pdf_variant=pdf_variant, attachments=[], uncompressed_pdf=False,
                                   finisher=finisher, pdf_identifier=identifier)
     finally:

@@ -21,11 +21,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import nh3
 
 from .errors import Problem
+from .fetch import project_file_problem
 from .locate import find_line, masked_lines
 from .models import ProjectConfig, Section
 from .render_html import PROJECT_URL
@@ -105,8 +107,10 @@ def clean_html(html: str, config: ProjectConfig | None = None) -> str:
     ))
 
 
-def url_problem(tag: str, attribute: str, value: str, config: ProjectConfig | None) -> str:
-    """Why a `src` or `href` is refused, or '' when it is allowed."""
+def url_problem(tag: str, attribute: str, value: str, config: ProjectConfig | None,
+                project_root: Path | None = None) -> str:
+    """Why a `src` or `href` is refused, or '' when it is allowed (with `project_root`, a project
+    file is also checked as the fetcher will check it: type, size, pixels, links leading out)."""
     url = value.strip()
     scheme = urlsplit(url).scheme.lower() if ":" in url.split("/", 1)[0] else ""
     if attribute == "href" and tag != "img":
@@ -116,6 +120,9 @@ def url_problem(tag: str, attribute: str, value: str, config: ProjectConfig | No
             return "links to files do not work in a PDF handed to others: link to a web address or a #section"
         return f"links with the '{scheme}:' scheme are not allowed"
     if scheme == "data":
+        limit = config.limits.data_url_bytes if config else 0
+        if config and len(url) > limit * 4 // 3 + 64:
+            return f"data: URL is over the {limit:,}-byte limit (limits: data_url_bytes in briefing.yaml)"
         return "" if url[5:].lower().startswith("image/") else "only image data: URLs are allowed"
     if scheme in ("http", "https"):
         remote = config.remote if config else None
@@ -132,12 +139,14 @@ def url_problem(tag: str, attribute: str, value: str, config: ProjectConfig | No
     resolved = urljoin(f"{PROJECT_URL}{config.content.strip('/') if config else 'content'}/", url)
     if not resolved.startswith(PROJECT_URL):
         return "the path leads outside the project"
+    if project_root is not None and config is not None:
+        return project_file_problem(project_root, resolved, config.limits)
     return ""
 
 
 def audit_html(html: str, section: Section, config: ProjectConfig) -> list[Problem]:
     """Everything in one chapter's HTML that the raw HTML policy refuses, at the line that wrote it."""
-    audit = _Audit(config)
+    audit = _Audit(config, _project_root(section, config))
     audit.feed(html)
     audit.close()
     lines = masked_lines(section)
@@ -145,13 +154,22 @@ def audit_html(html: str, section: Section, config: ProjectConfig) -> list[Probl
             for needle, occurrence, message in audit.findings]
 
 
+def _project_root(section: Section, config: ProjectConfig) -> Path:
+    """The project folder: sections are the files directly in the content folder."""
+    root = section.path.parent
+    for _ in Path(config.content).parts:
+        root = root.parent
+    return root
+
+
 class _Audit(HTMLParser):
     """Walks the HTML in source order; every tag and attribute is counted, so that the n-th
     `onerror=` found here is blamed on the n-th `onerror=` in the Markdown."""
 
-    def __init__(self, config: ProjectConfig) -> None:
+    def __init__(self, config: ProjectConfig, project_root: Path) -> None:
         super().__init__(convert_charrefs=True)
         self.config = config
+        self.project_root = project_root
         self.findings: list[tuple[re.Pattern[str], int, str]] = []
         self.levels = {level.lower(): level for level in config.levels}
         self.counts: Counter[str] = Counter()
@@ -193,7 +211,7 @@ class _Audit(HTMLParser):
                              "backslash escapes")
         elif name in ("src", "href"):
             where = self._seen(re.escape(value.strip()) if value.strip() else rf"\b{name}\s*=")
-            if report and (problem := url_problem(tag, name, value, self.config)):
+            if report and (problem := url_problem(tag, name, value, self.config, self.project_root)):
                 self._report(where, f"{'image' if name == 'src' else 'link'} '{_short(value)}': {problem}")
         elif name == "class" and report:
             for token in value.split():

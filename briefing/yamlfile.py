@@ -41,10 +41,12 @@ class LineList(list[Any]):
 class YamlProblem(Exception):
     """A YAML syntax or structure error at a line (0-based offset handled by caller)."""
 
-    def __init__(self, line: int, message: str) -> None:
+    def __init__(self, line: int, message: str, first: int = 0) -> None:
         super().__init__(message)
         self.line = line
         self.message = message
+        self.first = first
+        """Another line the message names as `{first}` (shifted like `line` by the caller)."""
 
 
 class _Loader(yaml.SafeLoader):
@@ -115,7 +117,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
         except TypeError:
             raise YamlProblem(line, "a mapping key must be a plain value") from None
         if key in result:
-            raise YamlProblem(line, f"duplicate key '{key}' (first at line {result.key_lines[key]})")
+            raise YamlProblem(line, f"duplicate key '{key}' (first at line {{first}})", result.key_lines[key])
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = line
     return result
@@ -145,7 +147,7 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> tuple[Any, list[Pr
         finally:
             loader.dispose()
     except YamlProblem as exc:
-        return None, [Problem(path, exc.line + shift, exc.message)]
+        return None, [Problem(path, exc.line + shift, exc.message.replace("{first}", str(exc.first + shift)))]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + shift) if mark else first_line
