@@ -162,7 +162,7 @@ def test_browser_reloads_with_new_page_images_after_an_edit(preview: Preview) ->
         before = WebDriverWait(driver, 120).until(shown_pages)
         builds = {re.match(r"/page/(\d+)/", src).group(1) for src, _ in before}  # type: ignore[union-attr]
         assert len(builds) == 1
-        driver.execute_script("window.sameDocument = true;")  # gone once the page reloads
+        driver.execute_script("window.sameDocument = true; window.scrollTo(0, 1500);")  # gone once the page reloads
 
         section = preview.project / "content" / "climate.md"
         good = section.read_text("utf-8")
@@ -172,6 +172,7 @@ def test_browser_reloads_with_new_page_images_after_an_edit(preview: Preview) ->
         after = WebDriverWait(driver, 120).until(shown_pages)
 
         assert all(src not in {s for s, _ in before} for src, _ in after)  # new build number in every URL
+        assert driver.execute_script("return window.scrollY") > 1000  # the reader keeps their place
         texts = pdf_pages_text(preview.project / "build" / "full.pdf")
         edited = next(i for i, text in enumerate(texts) if "Climate Chapter Xylophone" in text and i > 1)
         digest = [hashlib.sha256(pixels.encode()).hexdigest() for _, pixels in after]
