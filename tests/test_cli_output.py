@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -91,6 +92,20 @@ def test_normal_and_verbose_output(tmp_path: Path) -> None:
     assert "created a briefing project" in verbose.stdout
     for relative in ("briefing.yaml", "content/overview.md", "templates/README.md"):
         assert f"created {tmp_path / 'v' / relative}" in verbose.stdout or f"v/{relative}" in verbose.stdout, relative
+
+
+def test_quiet_and_verbose_build(tmp_path: Path) -> None:
+    from conftest import copy_fixture
+
+    project = copy_fixture("basic", tmp_path)
+    quiet = run_briefing("--quiet", "build", "--format", "html", "--force", cwd=project)
+    assert quiet.code == 0, quiet.stderr
+    assert quiet.stdout == ""
+    assert (project / "build" / "full.html").is_file()
+    verbose = run_briefing("--verbose", "build", "--format", "html", "--force", cwd=project)
+    assert verbose.code == 0, verbose.stderr
+    assert "wrote build/full.html" in verbose.stdout
+    assert re.search(r"edition full: 3 chapters, \d+ sources cited, marked internal", verbose.stdout), verbose.stdout
 
 
 def test_no_colour_when_output_is_piped(tmp_path: Path) -> None:

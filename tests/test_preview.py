@@ -119,6 +119,22 @@ def test_events_stream_the_state(preview: Preview) -> None:
     assert data["status"]
 
 
+def test_a_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
+    import socket
+
+    from conftest import run_briefing
+
+    project = copy_fixture("basic", tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_briefing("preview", "--port", str(port), cwd=project)
+    assert result.code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port 0" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def chrome() -> Any:
     """Headless Debian Chromium through its own chromedriver: Selenium is told both paths, so it fetches nothing."""
     from selenium import webdriver

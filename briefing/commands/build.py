@@ -38,6 +38,7 @@ def build(project_dir: Path | None, edition: str | None, sections: tuple[str, ..
 
         return watch_and_report(BuildRequest(resolve_project(project_dir), edition, sections, exclude, output,
                                              output_format, draft, paper))  # type: ignore[arg-type]
+    from .. import console
     from ..cache import BuildStamp
     from ..errors import display_path
 
@@ -46,7 +47,7 @@ def build(project_dir: Path | None, edition: str | None, sections: tuple[str, ..
                                                  "paper": paper})
     if not force and (fresh := stamp.fresh()) is not None:
         pages = f"{fresh.pages} pages, " if fresh.pages is not None else ""
-        click.echo(f"up to date: {display_path(fresh.path)} ({pages}no input changed; --force rebuilds)")
+        console.say(f"up to date: {display_path(fresh.path)} ({pages}no input changed; --force rebuilds)")
         return
     from ..pipeline import BuildRequest
     from ..pipeline import build as run_build
@@ -56,4 +57,6 @@ def build(project_dir: Path | None, edition: str | None, sections: tuple[str, ..
     result = run_build(request)
     stamp.record(result.path, result.pages)
     pages = f"{result.pages} pages, " if result.pages is not None else ""
-    click.echo(f"wrote {display_path(result.path)} ({pages}{result.seconds:.1f} s)")
+    console.say(f"wrote {display_path(result.path)} ({pages}{result.seconds:.1f} s)", "good")
+    console.detail(f"edition {result.edition}: {len(result.book.chapters)} chapters, {len(result.cited)} sources "
+                   f"cited, marked {result.book.marking}, {result.bytes:,} bytes")
