@@ -67,7 +67,12 @@ class PreviewState:
 
     def finish(self, event: BuildEvent) -> None:
         """A build ended: on success show its pages, else its problems over the last good pages."""
-        pages = PdfPages.open(event.result.path.read_bytes()) if event.result is not None else None
+        pages, unreadable = None, ""
+        if event.result is not None:
+            try:
+                pages = PdfPages.open(event.result.path.read_bytes())
+            except Exception as exc:  # removed or overwritten meanwhile: say so, keep the last good pages
+                unreadable = f"{event.result.path}: cannot show the new PDF: {exc}"
         with self.changed:
             self.building = False
             if pages is not None and event.result is not None:
@@ -78,7 +83,7 @@ class PreviewState:
                 if old is not None:
                     old.close()
             else:
-                self.problems = [p.format() for p in event.problems]
+                self.problems = [p.format() for p in event.problems] + ([unreadable] if unreadable else [])
                 if event.error is not None:
                     self.problems.append(f"internal error (a bug in briefing): {type(event.error).__name__}: "
                                          f"{event.error}")
