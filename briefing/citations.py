@@ -16,7 +16,9 @@ from .errors import Problem, ProblemCollector
 from .models import Project
 
 KEY = r"[\w](?:[\w:.#$%&+?<>~/-]*[\w])?"
-CITATION_GROUP = re.compile(r"(?<![!\\\w])\[(?P<body>[^\[\]\n]*?@[^\[\]\n]*)\](?![(\[{:])")
+CITATION_GROUP = re.compile(r"(?<![!\\\w])\[(?P<body>[^\[\]\n]*?@[^\[\]\n]*)\](?![(\[{])")
+_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]*\]:", re.M)
+"""`[label]: url` at the start of a line defines a link; it is not a citation."""
 _ITEM = re.compile(rf"^\s*(?P<prefix>(?:.*\s)?)(?P<suppress>-)?@(?P<key>{KEY})(?P<rest>.*?)\s*$", re.S)
 _INLINE_CODE = re.compile(r"(`+)(?:.+?)\1", re.S)
 
@@ -74,7 +76,10 @@ def find_citations(text: str, first_line: int = 1) -> list[CitationGroup]:
     """Every citation group in Markdown text, with its line (text's first line = `first_line`)."""
     masked = mask_code(text)
     groups = []
+    definitions = {m.start() + m.group(0).index("[") for m in _REFERENCE_DEFINITION.finditer(masked)}
     for match in CITATION_GROUP.finditer(masked):
+        if match.start() in definitions:
+            continue
         items = parse_group(match.group("body"))
         if items:
             line = first_line + masked.count("\n", 0, match.start())
