@@ -1,4 +1,4 @@
-"""The build date: from SOURCE_DATE_EPOCH, else the last git commit, else `date` in briefing.yaml.
+"""The build date: from SOURCE_DATE_EPOCH, else the last git commit touching the project, else `date` in briefing.yaml.
 
 Never the wall clock, so the same inputs give the same bytes (reproducible-builds.org).
 """
@@ -34,7 +34,7 @@ def source_date(project: Project) -> dt.datetime:
 def _git_commit_time(root: Path) -> dt.datetime | None:
     try:
         result = subprocess.run(
-            ["git", "-C", str(root), "log", "-1", "--format=%ct"],
+            ["git", "-C", str(root), "log", "-1", "--format=%ct", "--", "."],
             capture_output=True, text=True, timeout=10, check=False,
         )
     except (OSError, subprocess.SubprocessError):
