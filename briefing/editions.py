@@ -154,13 +154,15 @@ def _filter_blocks(section: Section, edition: Edition, rank: int, project: Proje
 def _wrapper(attrs: DivAttrs, levels: tuple[str, ...]) -> tuple[str, str]:
     """The HTML a kept fenced div becomes (Markdown inside it is still converted)."""
     classes = []
+    level = ""
     for name in attrs.classes:
         if name in levels:
             classes += ["marked", f"level-{name}"]
+            level = f' data-level="{escape(name)}"'  # the design prints it as a portion marking
         elif name in CALLOUTS:
             classes += ["callout", f"callout-{name}"]
         else:
             classes.append(name)
     extra = "".join(f' data-{escape(k)}="{escape(v)}"' for k, v in attrs.attrs if k != "editions" and k.isidentifier())
     ident = f' id="{escape(attrs.ident)}"' if attrs.ident else ""
-    return f'<div class="{escape(" ".join(classes))}"{ident}{extra} markdown="1">', "</div>"
+    return f'<div class="{escape(" ".join(classes))}"{ident}{level}{extra} markdown="1">', "</div>"

@@ -14,6 +14,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from .charts import draw_charts
 from .editions import Book
 from .errors import Problem, UserError
 from .markup import NoteState, render_markdown
@@ -69,8 +70,9 @@ def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBoo
             "summary": chapter.section.meta.summary,
             "sector": chapter.section.meta.sector,
             "level": chapter.section.level,
-            "html": Markup(clean_chapter(render_markdown(chapter.body, chapter.section.id, notes),
-                                         chapter.section, book.project.config, unsafe)),
+            "html": Markup(draw_charts(clean_chapter(render_markdown(chapter.body, chapter.section.id, notes),
+                                                     chapter.section, book.project.config, unsafe),
+                                       chapter.section, book.project, unsafe)),
         }
         for chapter in book.chapters
     ]
