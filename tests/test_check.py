@@ -150,8 +150,10 @@ def test_reference_findings(references_checked: Run) -> None:
     assert "page locator 'p. 3' on 'news' (type article-newspaper)" in message(
         references_checked, "content/trade.md:11", "impossible-locator")
     assert "unknown citation key 'nosuch'" in message(references_checked, "content/trade.md:13", "unknown-key")
-    assert "'[@report]' is not read as a citation, so the book would print it as written (a ':' right after it" in (
+    assert "'[@report]:' opening a line is a link definition, not a citation" in (
         message(references_checked, "content/trade.md:14", "unparsed-citation"))
+    assert "'[@report]' is not read as a citation, so the book prints it as written" in (
+        message(references_checked, "content/trade.md:15", "unparsed-citation"))
 
 
 def test_structure_findings(tmp_path: Path) -> None:

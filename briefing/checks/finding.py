@@ -23,7 +23,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "archive-missing": ("error", "the archive-file named by a reference is not in the --archive folder"),
     "figure-not-found": ("error", "a figure in a citing sentence is not in the cited sources' archived text"),
     "uncited-paragraph": ("error", "a factual paragraph, bullet or table row in a sector chapter cites nothing"),
-    "unparsed-citation": ("error", "[@key] that the build prints as written (':' right after it, no space before it)"),
+    "unparsed-citation": ("error", "[@key] not read as a citation (no space before it; '[@key]:' opening a line)"),
     "title-heading": ("error", "a '#' heading in a section body (the title comes from the front matter)"),
     "uncited-figure": ("warning", "a sentence states a figure but cites no source, so the figure cannot be checked"),
     "heading-skip": ("warning", "a heading skips a level (## then ####)"),

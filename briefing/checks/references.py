@@ -96,15 +96,15 @@ def check_unparsed(project: Project, citations: CitationIndex) -> list[Finding]:
             after = masked[match.end():match.end() + 1]
             before = masked[match.start() - 1:match.start()] if match.start() else ""
             if after == ":":
-                why = "a ':' right after it: end the sentence with '.' or put the colon before the citation"
+                text = (f"'{match.group(0)}:' opening a line is a link definition, not a citation (the book drops "
+                        "it): put the citation after the text it supports")
             elif before.isalnum() or before == "_":
-                why = "no space before it: write 'text [@key]'"
+                text = (f"'{match.group(0)}' is not read as a citation, so the book prints it as written: "
+                        "put a space before it (text [@key])")
             else:
                 continue  # a link, image or span whose text holds an '@'
             line = section.body_line + masked.count("\n", 0, match.start())
-            found.append(finding(section.path, line, "unparsed-citation",
-                                 f"'{match.group(0)}' is not read as a citation, so the book would print it as "
-                                 f"written ({why})"))
+            found.append(finding(section.path, line, "unparsed-citation", text))
     return found
 
 
