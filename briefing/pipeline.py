@@ -17,7 +17,8 @@ from typing import Literal
 
 from .citations import CitationIndex, resolve_citations
 from .editions import Book, select_edition
-from .errors import ProblemCollector
+from .errors import ProblemCollector, UserError
+from .font_coverage import check_font_coverage
 from .load import load_project
 from .models import Project
 from .render_html import RenderOptions, base_url, render_html
@@ -74,6 +75,8 @@ def build(request: BuildRequest) -> BuildResult:
         start_workers()  # they import WeasyPrint while this process prepares the HTML
     project, _ = prepare(request.project_dir)
     book = select_edition(project, request.edition, request.sections, request.exclude)
+    if uncovered := check_font_coverage(book):
+        raise UserError(uncovered)
     theme = load_theme(project)
     options = RenderOptions(build_date=source_date(project), draft=request.draft, paper=request.paper,
                             inline_styles=request.format == "html")
