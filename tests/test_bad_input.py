@@ -98,7 +98,8 @@ def test_a_failed_build_leaves_the_existing_output_untouched(project: Path) -> N
     _edit(project / "content" / "climate.md", "[@gamma2024]", "[@nosuch]")
     assert run_briefing("build", cwd=project).code == 1
     assert output.read_bytes() == before
-    assert sorted(p.name for p in output.parent.iterdir()) == ["full.pdf"]
+    leftovers = [p.name for p in output.parent.rglob("*") if p.name.endswith(".part")]
+    assert leftovers == []  # no temporary file of the failed build is left behind
 
 
 def test_unknown_edition_and_missing_section_on_the_command_line(project: Path) -> None:
