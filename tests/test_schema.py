@@ -53,7 +53,7 @@ def errors(validator: Draft202012Validator, data: Any) -> list[str]:
     return [error.message for error in validator.iter_errors(data)]
 
 
-@pytest.mark.parametrize("project", [FIXTURES / "basic", STARTER], ids=["basic-fixture", "starter"])
+@pytest.mark.parametrize("project", [FIXTURES / "basic", STARTER, REPO], ids=["basic-fixture", "starter", "default"])
 def test_schemas_accept_the_project_files(schemas: dict[str, Draft202012Validator], project: Path) -> None:
     assert errors(schemas["briefing.schema.json"], load(project / "briefing.yaml")) == []
     assert errors(schemas["editions.schema.json"], load(project / "content" / "editions.yaml")) == []
