@@ -140,13 +140,13 @@ def default_cache_dir() -> Path:
     `$XDG_CACHE_HOME/briefing/fontconfig` (or `~/.cache/...`), else a per-user folder in the
     temporary directory when the home cache is not writable. Never the project folder.
     """
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    candidate = Path(base) / "briefing" / "fontconfig"
     try:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        candidate = Path(base) / "briefing" / "fontconfig"
         candidate.mkdir(parents=True, exist_ok=True)
         if os.access(candidate, os.W_OK):
             return candidate
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: no home directory to be found
         pass
     user = str(os.getuid()) if hasattr(os, "getuid") else "user"
     return Path(tempfile.gettempdir()) / f"briefing-{user}" / "fontconfig"
