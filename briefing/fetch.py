@@ -56,6 +56,8 @@ class SandboxPolicy:
     refusals: list[Refusal] = field(default_factory=list)
     closed: bool = False
     """Set once layout is done: a later fetch can only be an attachment, and is refused."""
+    answers: dict[str, tuple[bytes, str] | str] = field(default_factory=dict)
+    """What each URL gave (bytes and type, or the refusal): a URL is fetched, and reported, once."""
 
     def refuse(self, url: str, reason: str) -> ValueError:
         """Record a refusal; the returned error is raised to WeasyPrint (which then skips the resource)."""
@@ -89,6 +91,18 @@ class SandboxPolicy:
         """The bytes and MIME type of an allowed resource; raises the refusal otherwise."""
         if self.closed:
             raise self.refuse(url, ATTACHMENT_REFUSAL)
+        known = self.answers.get(url)
+        if isinstance(known, str):
+            raise ValueError(known)
+        if known is None:
+            try:
+                known = self.answers[url] = self._fetch(url)
+            except ValueError as refusal:
+                self.answers[url] = str(refusal)
+                raise
+        return known
+
+    def _fetch(self, url: str) -> tuple[bytes, str]:
         if url.startswith("data:"):
             return _data_url(url, self)
         parts = urlsplit(url)
@@ -192,20 +206,23 @@ def _image_problem(suffix: str, data: bytes, limits: Limits) -> str:
         return ""
     import warnings
 
-    from PIL import Image
+    from PIL import Image, UnidentifiedImageError
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(BytesIO(data)) as image:
                 width, height = image.size
+                if width * height > limits.image_pixels:
+                    return (f"image is {width}×{height} pixels, over the {limits.image_pixels:,}-pixel limit "
+                            "(limits: image_pixels in briefing.yaml)")
+                image.load()  # a truncated or corrupt file fails here, not later inside WeasyPrint
     except Image.DecompressionBombError:
         return f"image has far more pixels than the {limits.image_pixels:,}-pixel limit (limits: image_pixels)"
-    except Exception:  # Pillow raises many kinds on a broken file; WeasyPrint reports it, we only measure
-        return ""
-    if width * height > limits.image_pixels:
-        return (f"image is {width}×{height} pixels, over the {limits.image_pixels:,}-pixel limit "
-                "(limits: image_pixels in briefing.yaml)")
+    except UnidentifiedImageError:
+        return "the file is not an image briefing can read (PNG, JPEG, GIF, WebP, TIFF or SVG)"
+    except Exception as exc:  # Pillow raises many kinds on a broken file
+        return f"the image is damaged or incomplete ({exc})"
     return ""
 
 
