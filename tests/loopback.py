@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 
 def _tiny_png() -> bytes:
     from io import BytesIO
@@ -49,7 +50,7 @@ def loopback_server() -> Iterator[Loopback]:
     state: dict[str, Loopback] = {}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             server = state["server"]
             server.requests.append(self.path)
             if self.path in server.hold:
@@ -65,10 +66,8 @@ def loopback_server() -> Iterator[Loopback]:
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            try:
+            with suppress(OSError):  # the client may have given up
                 self.wfile.write(body)
-            except OSError:
-                pass
 
         do_HEAD = do_GET  # noqa: N815
 

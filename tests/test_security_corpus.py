@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from conftest import Run, copy_fixture, pdf_pages_text
 
 CORPUS = Path(__file__).parent / "hostile"

@@ -12,7 +12,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_fixture, run_briefing
 from loopback import TINY_PNG, loopback_server
 
