@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .fetch import SandboxPolicy, disable_attachments, make_fetcher
+from .footnote_cache import footnote_layout_cache
 
 LOGGER = logging.getLogger("weasyprint")
 
@@ -112,7 +113,7 @@ def layout_part(html_text: str, base_url: str, policy: SandboxPolicy, font_confi
     root_box.process_text_transform()
     root_box.is_for_root_element = True
     root_box = build.set_viewport_overflow(build.create_anonymous_boxes(root_box))
-    with _margin_boxes_held_back():
+    with _margin_boxes_held_back(), footnote_layout_cache():
         page_boxes = list(layout_document(html, root_box, context))
     anchors: dict[str, int] = {}
     for number, page_box in enumerate(page_boxes):

@@ -225,7 +225,7 @@ def _environment(project_root: Path, theme: Theme, policy: SandboxPolicy) -> str
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"{__version__};{_libraries()}".encode())
     here = Path(__file__).resolve().parent
-    for name in ("parts.py", "part_layout.py", "assemble.py", "render_parts.py", "fetch.py"):
+    for name in ("parts.py", "part_layout.py", "footnote_cache.py", "assemble.py", "render_parts.py", "fetch.py"):
         source = here / name
         if source.is_file():
             digest.update(source.read_bytes())

@@ -162,3 +162,29 @@ def test_nothing_changed_rebuild_is_skipped_and_any_change_rebuilds(tmp_path: Pa
     assert run_briefing("build", "--project", project, "--force").stdout.startswith("wrote ")
     other = run_briefing("build", "--project", project, "--edition", "short")
     assert other.stdout.startswith("wrote "), "another edition is another output"
+
+
+def test_footnote_layout_cache_gives_the_same_bytes(speed: Path) -> None:
+    """Laying each note out once per page (footnote_cache) changes nothing in the PDF."""
+    from briefing.editions import select_edition
+    from briefing.fetch import SandboxPolicy
+    from briefing.footnote_cache import footnote_layout_cache
+    from briefing.pipeline import prepare
+    from briefing.render_html import RenderOptions, base_url, render_html
+    from briefing.render_pdf import render_pdf
+    from briefing.source_date import source_date
+    from briefing.theme import load_theme
+
+    project, _ = prepare(speed)
+    book = select_edition(project, None)
+    theme = load_theme(project)
+    html = render_html(book, theme, RenderOptions(build_date=source_date(project))).html
+
+    def render() -> bytes:
+        policy = SandboxPolicy(project.root, theme, project.config.limits, project.config.remote)
+        return render_pdf(html, base_url(book), project.root, theme, policy=policy).data
+
+    plain = render()
+    with footnote_layout_cache():
+        cached = render()
+    assert cached == plain
