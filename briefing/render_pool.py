@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any, BinaryIO
 
 _HEADER = struct.Struct("!Q")
@@ -188,3 +189,39 @@ def close_shared_pool() -> None:
     if _POOL is not None:
         _POOL.close()
         _POOL = None
+
+
+def run_calls(calls: Sequence[tuple[str, tuple[Any, ...], dict[str, Any]]], pool: RenderPool | None = None) -> list[Any]:
+    """Run importable functions in the worker processes, as many at once as there are workers.
+
+    Each call is ("module:function", args, kwargs); arguments and results must pickle. Returns
+    the results in the order of `calls`; the first exception (in that order) is raised again
+    here once every call has ended. For `briefing release`: one call per edition renders the
+    editions in parallel processes, each worker keeping WeasyPrint and its fonts warm. The
+    workers inherit this process's environment when they start (a changed environment, such
+    as a pinned SOURCE_DATE_EPOCH or an isolated fontconfig, starts new workers).
+    """
+    pool = pool or shared_pool()
+    results: dict[int, tuple[bool, Any]] = {}
+    waiting = list(enumerate(calls))
+    active: dict[Worker, int] = {}
+    while waiting or active:
+        for worker in pool.idle():
+            if not waiting:
+                break
+            index, (target, args, kwargs) = waiting.pop(0)
+            worker.submit(("call", str(index), target, tuple(args), dict(kwargs)))
+            active[worker] = index
+        worker, reply = pool.next_reply(None)
+        if reply[0] == "ready":
+            continue
+        index = active.pop(worker)
+        if reply[0] == "result":
+            results[index] = (True, reply[2])
+        else:
+            results[index] = (False, reply[2] if reply[0] == "raised" else WorkerDiedError(str(reply[2])))
+    for index in range(len(calls)):
+        ok, value = results[index]
+        if not ok:
+            raise value
+    return [results[index][1] for index in range(len(calls))]

@@ -5,9 +5,11 @@ once, keeps one FontConfiguration, and answers requests read from stdin (length-
 pickles, see `render_pool.send`/`receive`) until stdin closes:
 
 - ("layout", key, html, base_url, policy, footnote_start, footnotes)
-      → ("laid", key, pages, anchors, warnings)
+      → ("laid", key, pages, anchors, warnings, refusals)
 - ("finish", key, offset, total, pdf_options) → ("pdf", key, data, refusals, warnings)
 - ("drop", key) → nothing (forget a laid-out part)
+- ("call", key, "module:function", args, kwargs) → ("result", key, value, warnings), or
+  ("raised", key, exception): any importable function, for `render_pool.run_calls`
 
 Any failure answers ("error", key, message, refusals); the parent then renders in one pass.
 Laid-out parts stay in this process between "layout" and "finish": WeasyPrint documents
@@ -16,8 +18,10 @@ cannot be pickled, and page numbers are known only once every part is laid out.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
+import pickle
 import sys
 import traceback
 from typing import Any, BinaryIO
@@ -65,12 +69,29 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
                 send(replies, ("pdf", key, data, list(part.policy.refusals), list(collect.messages)))
             elif kind == "drop":
                 parts.pop(key, None)
+            elif kind == "call":
+                _, _, target, args, kwargs = request
+                module, _, name = target.partition(":")
+                value = getattr(importlib.import_module(module), name)(*args, **kwargs)
+                send(replies, ("result", key, value, list(collect.messages)))
         except Exception as exc:  # reported to the parent, which falls back to one pass
             parts.pop(key, None)
+            if kind == "call":
+                send(replies, ("raised", key, _picklable(exc)))
+                continue
             detail = f"{type(exc).__name__}: {exc}"
             if os.environ.get("BRIEFING_DEBUG"):
                 detail += "\n" + traceback.format_exc()
             send(replies, ("error", key, detail, refusals))
+
+
+def _picklable(exc: Exception) -> Exception:
+    """The exception itself when it survives pickling (a UserError with its problems), else its text."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
 def main() -> None:
