@@ -11,7 +11,7 @@ from html import escape
 
 from .charts import Chart
 
-WIDTH = 420.0
+WIDTH = 385.0
 FONT = "'Briefing Sans', 'Briefing Hangul Sans', sans-serif"
 INK, MUTED, ACCENT, AXIS = "#1b1d20", "#5a6470", "#1c3f66", "#8a939d"
 LABEL_SIZE, VALUE_SIZE = 8.5, 8.5

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from conftest import copy_fixture, pdf_outline_titles, pdf_pages_text, run_briefing
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
-
-from conftest import copy_fixture, pdf_outline_titles, pdf_pages_text, run_briefing
 
 MM = 72 / 25.4
 TOP_MARGIN = 27 * MM
@@ -205,8 +204,9 @@ def test_chart_has_its_alt_text_and_is_a_figure(tmp_path: Path) -> None:
     figure = re.search(r'<figure class="chart"[^>]*>(.*?)</figure>', html, re.S)
     assert figure, "no chart figure"
     assert re.search(r'<svg [^>]*role="img"[^>]*aria-labelledby="([^"]+)"', figure.group(1))
-    assert "<title" in figure.group(1) and "Horizontal bar chart. Korean exports to Mongolia were 512" in figure.group(1)
-    assert "<figcaption>" in figure.group(1) and "<img" not in figure.group(1)
+    body = figure.group(1)
+    assert "<title" in body and "Horizontal bar chart. Korean exports to Mongolia were 512" in body
+    assert "<figcaption>" in body and "<img" not in body
 
 
 @pytest.mark.parametrize(("data", "line", "message"), [
