@@ -22,14 +22,15 @@ REPO = Path(__file__).resolve().parent.parent
 WORDS_PER_PAGE = 150
 """Rough words per A4 page of body text with its notes (calibrated on the synthetic chapters)."""
 SECTORS = ("mining", "digital", "climate", "health", "diplomacy")
-VOCABULARY = (
-    "cooperation delegation ministry agreement investment copper coal rare earths supply chain policy "
-    "export import tariff renewable grid hydrogen hospital vaccine training programme officials "
-    "memorandum framework negotiation dialogue capacity infrastructure railway corridor province "
-    "development financing loan grant partnership strategy review assessment mission embassy "
-    "visit summit bilateral trade volume growth percent million tonnes dollars sector project "
-    "committee secretariat working group consultation resilience transition emissions adaptation"
-).split()
+VOCABULARY = [
+    "cooperation", "delegation", "ministry", "agreement", "investment", "copper", "coal", "rare", "earths",
+    "supply", "chain", "policy", "export", "import", "tariff", "renewable", "grid", "hydrogen", "hospital",
+    "vaccine", "training", "programme", "officials", "memorandum", "framework", "negotiation", "dialogue",
+    "capacity", "infrastructure", "railway", "corridor", "province", "development", "financing", "loan", "grant",
+    "partnership", "strategy", "review", "assessment", "mission", "embassy", "visit", "summit", "bilateral",
+    "trade", "volume", "growth", "percent", "million", "tonnes", "dollars", "sector", "project", "committee",
+    "secretariat", "working", "group", "consultation", "resilience", "transition", "emissions", "adaptation",
+]
 
 
 def default_content_present(repo: Path = REPO) -> bool:
@@ -68,9 +69,11 @@ def _from_default(folder: Path, pages: int, repo: Path) -> None:
     while words < pages * WORDS_PER_PAGE:
         for source in sector_files:
             text = source.read_text("utf-8")
-            text = re.sub(r"^title:\s*(.+)$", lambda m: f"title: {m.group(1).strip()} ({copy})", text, count=1, flags=re.M)
+            text = re.sub(r"^title:\s*(.+)$", lambda m, n=copy: f"title: {m.group(1).strip()} ({n})", text, count=1,
+                          flags=re.M)
             text = re.sub(r"^id:.*\n", "", text, flags=re.M)
-            text = re.sub(r"^order:\s*(\d+)", lambda m: f"order: {int(m.group(1)) + 1000 * copy}", text, count=1, flags=re.M)
+            text = re.sub(r"^order:\s*(\d+)", lambda m, n=copy: f"order: {int(m.group(1)) + 1000 * n}", text, count=1,
+                          flags=re.M)
             (folder / "content" / f"{source.stem}-{copy}.md").write_text(text, "utf-8")
             words += len(re.findall(r"\w+", text))
             if words >= pages * WORDS_PER_PAGE:
@@ -125,7 +128,8 @@ def _chapter(rng: random.Random, index: int, sector: str, references: int, words
     while written < words * 0.6:
         out += [_paragraph(rng, references), ""]
         if paragraph % 3 == 1:
-            out += [f"The visit to [울란바토르]{{lang=ko}} and [Улаанбаатар]{{lang=mn}} continued.[^n{index}-{paragraph}]", "",
+            note = f"[^n{index}-{paragraph}]"
+            out += [f"The visit to [울란바토르]{{lang=ko}} and [Улаанбаатар]{{lang=mn}} continued.{note}", "",
                     f"[^n{index}-{paragraph}]: {_sentence(rng, 16)}", ""]
         written += 80
         paragraph += 1
@@ -173,8 +177,10 @@ def _generated(folder: Path, pages: int, rng: random.Random) -> None:
         sector = SECTORS[index % len(SECTORS)]
         section_id = f"{sector}-{index + 1:03d}"
         ids.append(section_id)
-        (folder / "content" / f"{section_id}.md").write_text(_chapter(rng, index + 1, sector, references, words), "utf-8")
-    editions = ["editions:", "  full:", "    title: Full briefing book", "    audience: Desk officers", "    level: internal"]
+        chapter = _chapter(rng, index + 1, sector, references, words)
+        (folder / "content" / f"{section_id}.md").write_text(chapter, "utf-8")
+    editions = ["editions:", "  full:", "    title: Full briefing book", "    audience: Desk officers",
+                "    level: internal"]
     for sector in SECTORS:
         editions += [f"  {sector}:", f"    title: {sector.capitalize()} delegation",
                      f"    audience: The {sector} working group", "    level: internal",

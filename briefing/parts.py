@@ -95,7 +95,8 @@ class _Spans(HTMLParser):
             classes = next((v or "" for k, v in attrs if k == "class"), "")
             self._current = (tag, classes, self._offset())
             if tag in VOID:
-                self.children.append((tag, classes, self._offset(), self._offset() + len(self.get_starttag_text() or "")))
+                start = self._offset()
+                self.children.append((tag, classes, start, start + len(self.get_starttag_text() or "")))
                 self._current = None
                 return
         if tag not in VOID:

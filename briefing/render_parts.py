@@ -23,7 +23,6 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +37,7 @@ CACHE_KEEP = 400
 """Cache files kept (the most recently used); older ones are removed after a build."""
 
 
-class _Abandon(Exception):
+class _AbandonError(Exception):
     """Stop the parts path; the caller renders in one pass."""
 
 
@@ -94,7 +93,7 @@ class _Run:
                 continue
             job = active.pop(worker)
             if reply[0] == "error" or (reply[0] in ("laid", "pdf") and reply[-1 if reply[0] == "laid" else 3]):
-                raise _Abandon(str(reply[2]) if reply[0] == "error" else f"a resource was refused: {reply}"[:2000])
+                raise _AbandonError(str(reply[2]) if reply[0] == "error" else f"a resource was refused: {reply}"[:2000])
             if reply[0] == "pdf":
                 worker.holds.discard(reply[1])
                 self.warnings += reply[4]
@@ -116,7 +115,7 @@ def render_in_parts(html: str, base_url: str, project_root: Path, theme: Theme, 
     run = _Run(pool)
     try:
         return _render(book, base_url, policy, cache, run)
-    except (_Abandon, WorkerDiedError):
+    except (_AbandonError, WorkerDiedError):
         if os.environ.get("BRIEFING_DEBUG"):
             raise
         pool.drop_all()
@@ -126,9 +125,11 @@ def render_in_parts(html: str, base_url: str, project_root: Path, theme: Theme, 
 
 
 def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: _Cache, run: _Run) -> PartsResult:
-    front, chapters = book.parts[0], book.parts[1:]
-    layout: Callable[[str, str, int, int], tuple[Any, ...]] = (
-        lambda key, text, start, count: ("layout", key, text, base_url, policy, start, count))
+    front = book.parts[0]
+
+    def layout(key: str, text: str, start: int, count: int) -> tuple[Any, ...]:
+        return ("layout", key, text, base_url, policy, start, count)
+
     keys = {part.index: cache.key("flow", part.html, part.footnote_start) for part in book.parts}
     info: dict[int, dict[str, Any]] = {}
     wave: list[_Job] = []
@@ -176,7 +177,7 @@ def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: _Cache
     if front_key in run.replies:
         pages_with_stubs = _pdf_pages(run.replies[front_key][2])
         if pages_with_stubs - stubs != info[0]["pages"]:
-            raise _Abandon("the contents changed length once page numbers were filled in")
+            raise _AbandonError("the contents changed length once page numbers were filled in")
     pdfs = []
     for part in book.parts:
         final = finals[part.index]

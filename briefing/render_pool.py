@@ -20,8 +20,8 @@ import struct
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 _HEADER = struct.Struct("!Q")
@@ -97,7 +97,7 @@ class RenderPool:
 
     @staticmethod
     def _start() -> Worker:
-        stderr = tempfile.TemporaryFile()
+        stderr = tempfile.TemporaryFile()  # noqa: SIM115 (kept open for the worker's life, closed in close())
         env = {**os.environ, "PYTHONUNBUFFERED": "0"}
         process = subprocess.Popen([sys.executable, "-m", "briefing.render_worker"], stdin=subprocess.PIPE,
                                    stdout=subprocess.PIPE, stderr=stderr, env=env, close_fds=True)
@@ -130,7 +130,7 @@ class RenderPool:
     def wait_ready(self, worker: Worker, timeout: float = 120) -> None:
         """Block until `worker` has started (used before a worker's first request)."""
         while not worker.ready:
-            other, message = self.next_reply(timeout)
+            _, message = self.next_reply(timeout)
             if message[0] != "ready":
                 raise WorkerDiedError(f"unexpected {message[0]} from an idle worker")
 
@@ -164,8 +164,12 @@ class RenderPool:
             try:
                 worker.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
-                worker.process.kill()
-                worker.process.wait()
+                worker.process.terminate()  # a busy worker: SIGTERM lets it clean up; SIGKILL only if it will not
+                try:
+                    worker.process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    worker.process.kill()
+                    worker.process.wait()
             worker.stderr.close()
         self.workers = []
 
@@ -191,7 +195,8 @@ def close_shared_pool() -> None:
         _POOL = None
 
 
-def run_calls(calls: Sequence[tuple[str, tuple[Any, ...], dict[str, Any]]], pool: RenderPool | None = None) -> list[Any]:
+def run_calls(calls: Sequence[tuple[str, tuple[Any, ...], dict[str, Any]]],
+              pool: RenderPool | None = None) -> list[Any]:
     """Run importable functions in the worker processes, as many at once as there are workers.
 
     Each call is ("module:function", args, kwargs); arguments and results must pickle. Returns

@@ -100,8 +100,8 @@ def test_cached_parts_after_an_edit_equal_single_pass(speed: Path, tmp_path: Pat
     project = copy_fixture("speed", tmp_path / "edit")
     build(project, tmp_path / "warm-up.pdf")
     chapter = project / "content" / "digital.md"
-    chapter.write_text(chapter.read_text("utf-8").replace("## Talking points", "An added sentence.\n\n## Talking points"),
-                       "utf-8")
+    text = chapter.read_text("utf-8")
+    chapter.write_text(text.replace("## Talking points", "An added sentence.\n\n## Talking points"), "utf-8")
     cached, single = tmp_path / "cached.pdf", tmp_path / "single.pdf"
     build(project, cached)
     build(project, single, SINGLE)
