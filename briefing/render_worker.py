@@ -18,6 +18,7 @@ cannot be pickled, and page numbers are known only once every part is laid out.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
@@ -96,9 +97,13 @@ def _picklable(exc: Exception) -> Exception:
 
 def main() -> None:
     """Serve on stdin/stdout (binary); nothing else may write to stdout."""
+    from .interrupt import install_signal_handlers
+
+    install_signal_handlers()  # terminate() unwinds, so WeasyPrint removes its temporary font folder
     requests, replies = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr
-    serve(requests, replies)
+    with contextlib.suppress(KeyboardInterrupt):  # stopped by the parent or Ctrl-C: end quietly, cleaning up
+        serve(requests, replies)
 
 
 if __name__ == "__main__":
