@@ -26,6 +26,7 @@ from .accessibility import TAGGED_VARIANTS, missing_alt_text
 from .changes import Changes, compare_snapshots, snapshot_book, snapshot_json
 from .editions import Book, select_edition
 from .errors import Problem, ProblemCollector, UserError
+from .font_coverage import check_font_coverage
 from .inputs import Inputs, collect_inputs
 from .manifest import manifest_json, merge_shards, read_shard, write_release
 from .models import Project
@@ -184,6 +185,9 @@ def _plan(project: Project, theme: Theme, names: Sequence[str], date: dt.datetim
     for name in names:
         try:
             book = select_edition(project, name)
+            if uncovered := check_font_coverage(book):  # a character the bundled fonts lack prints as a box
+                problems.extend(uncovered)
+                continue
             snapshot = snapshot_book(book)
             changes: Changes | None = None
             if earlier is not None:
