@@ -267,3 +267,11 @@ def test_a_character_no_bundled_font_covers_fails_the_build_at_its_line(tmp_path
     assert any(line.startswith("content/names.md:3: character '\U0002a6d6' (U+2A6D6)") for line in lines)
     assert not any("우" in line or "Х" in line for line in lines)  # Hangul and Cyrillic are covered
     assert not (project / "build").exists()
+
+
+def test_a_table_that_continues_repeats_its_header_row(full_pdf: Path) -> None:
+    pages = [" ".join(text.split()) for text in pdf_pages_text(full_pdf)]
+    holding = [text for text in pages if "Project milestone" in text]
+    assert len(holding) >= 2, "the fixture's long table should split"
+    for text in holding:
+        assert "Year Milestone" in text, text[:300]
