@@ -88,6 +88,62 @@ def _keep_all_links() -> Iterator[None]:
         pdf.resolve_links = original
 
 
+_STYLESHEETS: dict[tuple[Any, ...], tuple[list[Any], list[Any], list[Any], dict[Any, Any], dict[Any, Any]]] = {}
+"""Parsed author stylesheets by document head (and the files' sizes and times), for this worker."""
+
+
+@contextlib.contextmanager
+def _stylesheets_remembered(policy: SandboxPolicy) -> Iterator[None]:
+    """Parse the book's stylesheets once per worker instead of once per part.
+
+    Every part has the same `<head>`; WeasyPrint's `find_stylesheets` parses its `<link>`ed
+    sheets for each document and, as it goes, adds `@page` rules, layers, counter styles and
+    colour profiles to the document's collections. The first part's results (and those
+    additions) are remembered, keyed by the links, inline styles and the linked files' sizes
+    and modification times, and given to every later part with the same head.
+    """
+    import weasyprint.css as css
+
+    original = css.find_stylesheets
+
+    def find_stylesheets(wrapper_element: Any, media_type: str, url_fetcher: Any, base_url: str, font_config: Any,
+                         counter_style: Any, color_profiles: Any, page_rules: list[Any],
+                         layers: list[Any]) -> Iterator[Any]:
+        key: list[Any] = [media_type, base_url, id(font_config)]
+        for wrapper in wrapper_element.query_all("style", "link"):
+            element = wrapper.etree_element
+            href = element.get("href")
+            found = policy.resolve(href) if href else None
+            stat = found.stat() if found is not None and not isinstance(found, str) and found.is_file() else None
+            key.append((element.tag, tuple(sorted(element.attrib.items())), element.text,
+                        (stat.st_size, stat.st_mtime_ns) if stat else None))
+        remembered = _STYLESHEETS.get(tuple(key))
+        if remembered is None:
+            before = (len(page_rules), list(layers), dict(counter_style), dict(color_profiles or {}))
+            sheets = list(original(wrapper_element, media_type, url_fetcher, base_url, font_config, counter_style,
+                                   color_profiles, page_rules, layers))
+            if before[1] == [] and not page_rules[: before[0]]:
+                _STYLESHEETS[tuple(key)] = (
+                    sheets, page_rules[before[0]:], list(layers),
+                    {k: v for k, v in counter_style.items() if before[2].get(k) is not v},
+                    {k: v for k, v in (color_profiles or {}).items() if before[3].get(k) is not v})
+            yield from sheets
+            return
+        sheets, rules, layer_names, counters, profiles = remembered
+        page_rules.extend(rules)
+        layers.extend(layer_names)
+        counter_style.update(counters)
+        if color_profiles is not None:
+            color_profiles.update(profiles)
+        yield from sheets
+
+    css.find_stylesheets = find_stylesheets
+    try:
+        yield
+    finally:
+        css.find_stylesheets = original
+
+
 def layout_part(html_text: str, base_url: str, policy: SandboxPolicy, font_config: Any,
                 footnote_start: int, footnotes: int) -> LaidOutPart:
     """Build the part's boxes and lay its flow out into pages (no margin boxes yet)."""
@@ -101,7 +157,8 @@ def layout_part(html_text: str, base_url: str, policy: SandboxPolicy, font_confi
     html = HTML(string=html_text, base_url=base_url, url_fetcher=make_fetcher(policy))
     options = {**DEFAULT_OPTIONS, "presentational_hints": False}
     counter_style = CounterStyle()
-    context = Document._build_layout_context(html, font_config, counter_style, {}, options)
+    with _stylesheets_remembered(policy):
+        context = Document._build_layout_context(html, font_config, counter_style, {}, options)
     state = ([0], {"footnote": [footnote_start], "note": [0]}, [{"footnote", "note"}], [])
     boxes = build.element_to_box(html.etree_element, context.style_for, context.get_image_from_uri, html.base_url,
                                  context.target_collector, counter_style, context.footnotes, state)
