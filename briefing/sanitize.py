@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urlsplit
 
 import nh3
 
+from .blocks import parse_attrs
 from .errors import Problem
 from .fetch import project_file_problem
 from .locate import find_line, masked_lines
@@ -82,6 +83,7 @@ DANGEROUS_TAGS = {
 }
 _UNSAFE_STYLE = re.compile(r"url\s*\(|@|\\|image\s*\(|image-set|element\s*\(|expression|-moz-binding|behavior", re.I)
 HREF_SCHEMES = frozenset({"http", "https", "mailto"})
+_STRAY_FENCE = re.compile(r":{3,}[ \t]*(?:\{(?P<attrs>[^}\n]*)\}|(?P<word>[A-Za-z][\w-]*))")
 
 
 def clean_chapter(html: str, section: Section, config: ProjectConfig, problems: list[Problem]) -> str:
@@ -173,6 +175,7 @@ class _Audit(HTMLParser):
         self.findings: list[tuple[re.Pattern[str], int, str]] = []
         self.levels = {level.lower(): level for level in config.levels}
         self.counts: Counter[str] = Counter()
+        self.in_code = 0
 
     def _seen(self, pattern: str, flags: int = re.I) -> tuple[re.Pattern[str], int]:
         occurrence = self.counts[pattern]
@@ -183,6 +186,7 @@ class _Audit(HTMLParser):
         self.findings.append((*seen, message))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.in_code += tag in ("pre", "code")
         where = self._seen(rf"<\s*{re.escape(tag)}\b")
         allowed = tag in TAGS
         if not allowed:
@@ -192,6 +196,22 @@ class _Audit(HTMLParser):
             self._attribute(tag, name, raw or "", report=allowed)
 
     handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("pre", "code") and self.in_code:
+            self.in_code -= 1
+
+    def handle_data(self, data: str) -> None:
+        """A marking fence that Markdown printed as text (indented, in a list or a quote) marks nothing."""
+        if self.in_code:
+            return
+        for match in _STRAY_FENCE.finditer(data):
+            attrs = parse_attrs(match.group("attrs") or match.group("word") or "")
+            if any(c.lower() in self.levels for c in attrs.classes) or attrs.get("editions"):
+                self._report(self._seen(re.escape(match.group(0))),
+                             f"'{match.group(0)}' is not at the start of a line (indented, in a list or a quote?), "
+                             "so it marks nothing and the text after it is printed in every edition: start the "
+                             "':::' line at the left margin")
 
     def _attribute(self, tag: str, name: str, value: str, report: bool) -> None:
         if name.startswith("on") or name in RESOURCE_ATTRIBUTES:
