@@ -72,7 +72,7 @@ def build(request: BuildRequest) -> BuildResult:
     if request.format == "pdf":
         from .render_parts import start_workers
 
-        start_workers()  # they import WeasyPrint while this process prepares the HTML
+        start_workers(request.project_dir)  # they import WeasyPrint while this process prepares the HTML
     project, _ = prepare(request.project_dir)
     book = select_edition(project, request.edition, request.sections, request.exclude)
     if uncovered := check_font_coverage(book):

@@ -293,15 +293,46 @@ class _Cache:
             stale.unlink(missing_ok=True)
 
 
+def render_mode() -> str:
+    """`BRIEFING_RENDER`: `single` (one pass), `parts` (part by part), or `auto` (the default)."""
+    mode = os.environ.get("BRIEFING_RENDER", "auto").strip().lower()
+    return mode if mode in ("single", "parts") else "auto"
+
+
 def parts_enabled() -> bool:
-    """The parts path is the default; `BRIEFING_RENDER=single` renders every book in one pass."""
-    return os.environ.get("BRIEFING_RENDER", "parts").strip().lower() != "single"
+    """Whether the parts path may be used at all (`BRIEFING_RENDER=single` turns it off)."""
+    return render_mode() != "single"
 
 
-def start_workers() -> None:
+def parts_worthwhile(project_root: Path | None) -> bool:
+    """`auto` lays out part by part when that is faster: parts are cached from an earlier build
+    (only changed chapters are laid out), or the machine has a spare core for the workers.
+    On a busy machine a cold build in one pass costs less (the workers' start-up is paid for
+    nothing), and both give the same PDF."""
+    mode = render_mode()
+    if mode != "auto":
+        return mode == "parts"
+    if _POOL_STARTED:
+        return True
+    cache = project_root / "build" / ".cache" / "parts" if project_root is not None else None
+    if cache is not None and cache.is_dir() and any(cache.iterdir()):
+        return True
+    try:
+        cores = len(os.sched_getaffinity(0))
+        return cores >= 2 and cores - os.getloadavg()[0] >= 1.0
+    except (AttributeError, OSError):
+        return False
+
+
+_POOL_STARTED = False
+
+
+def start_workers(project_root: Path | None = None) -> None:
     """Start the worker processes now, so they import WeasyPrint while the caller prepares the HTML."""
-    if parts_enabled():
+    global _POOL_STARTED
+    if parts_worthwhile(project_root):
         shared_pool()
+        _POOL_STARTED = True
 
 
 def render_book_pdf(html: str, base_url: str, project_root: Path, theme: Theme, *,
@@ -314,7 +345,7 @@ def render_book_pdf(html: str, base_url: str, project_root: Path, theme: Theme, 
     the single pass that stays the reference."""
     from .render_pdf import RenderedPdf, render_pdf
 
-    if parts_enabled() and pdf_variant is None:
+    if pdf_variant is None and parts_worthwhile(project_root):
         result = render_in_parts(html, base_url, project_root, theme, policy or SandboxPolicy(project_root, theme))
         if result is not None:
             return RenderedPdf(result.data, result.pages, result.warnings)

@@ -18,6 +18,8 @@ import pytest
 from conftest import copy_fixture, pdf_outline_titles, run_briefing
 
 SINGLE = {"BRIEFING_RENDER": "single"}
+PARTS = {"BRIEFING_RENDER": "parts"}
+"""The default (`auto`) picks one or the other by load and cache; the tests name the path they test."""
 
 
 def pages_text(pdf: Path) -> list[str]:
@@ -63,7 +65,7 @@ def assert_same_for_a_reader(reference: Path, candidate: Path, scratch: Path) ->
 
 
 def build(project: Path, output: Path, env: dict[str, str] | None = None, *extra: str) -> str:
-    result = run_briefing("build", "--project", project, "-o", output, "--force", *extra, env=env)
+    result = run_briefing("build", "--project", project, "-o", output, "--force", *extra, env=env or PARTS)
     assert result.code == 0, result.stderr
     return result.stdout
 
