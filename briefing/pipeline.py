@@ -71,6 +71,9 @@ def build(request: BuildRequest) -> BuildResult:
     started = time.perf_counter()
     if request.format == "pdf":
         from .render_parts import start_workers
+        from .reproducible import isolate_fonts
+
+        isolate_fonts()  # fonts come from the tool, never the machine: before WeasyPrint loads anywhere
 
         start_workers(request.project_dir)  # they import WeasyPrint while this process prepares the HTML
     project, _ = prepare(request.project_dir)
