@@ -18,6 +18,7 @@ and a class that looks like a classification level (only fenced divs mark text).
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from html.parser import HTMLParser
@@ -83,6 +84,8 @@ DANGEROUS_TAGS = {
 }
 _UNSAFE_STYLE = re.compile(r"url\s*\(|@|\\|image\s*\(|image-set|element\s*\(|expression|-moz-binding|behavior", re.I)
 HREF_SCHEMES = frozenset({"http", "https", "mailto"})
+MARKING_ATTRIBUTES = frozenset({"data-level", "data-class", "data-classification", "data-marking"})
+"""How a fenced div's `level=internal` (not `.internal`) arrives: it would mark nothing."""
 _STRAY_FENCE = re.compile(r":{3,}[ \t]*(?:\{(?P<attrs>[^}\n]*)\}|(?P<word>[A-Za-z][\w-]*))")
 
 
@@ -192,8 +195,9 @@ class _Audit(HTMLParser):
         if not allowed:
             why = DANGEROUS_TAGS.get(tag, "only presentational HTML is allowed (see Security in the README)")
             self._report(where, f"raw HTML <{tag}> is not allowed: {why}")
+        marked = "marked" in (dict(attrs).get("class") or "").split()  # a real marking, from a fenced div
         for name, raw in attrs:
-            self._attribute(tag, name, raw or "", report=allowed)
+            self._attribute(tag, name, raw or "", report=allowed, marked=marked)
 
     handle_startendtag = handle_starttag
 
@@ -213,7 +217,7 @@ class _Audit(HTMLParser):
                              "so it marks nothing and the text after it is printed in every edition: start the "
                              "':::' line at the left margin")
 
-    def _attribute(self, tag: str, name: str, value: str, report: bool) -> None:
+    def _attribute(self, tag: str, name: str, value: str, report: bool, marked: bool = False) -> None:
         if name.startswith("on") or name in RESOURCE_ATTRIBUTES:
             where = self._seen(rf"\b{re.escape(name)}\s*=")
             if report and name.startswith("on"):
@@ -236,10 +240,22 @@ class _Audit(HTMLParser):
         elif name == "class" and report:
             for token in value.split():
                 self._class_token(tag, token)
+        elif name in MARKING_ATTRIBUTES and report and not marked and self._names_level(value):
+            where = self._seen(rf"\b{re.escape(name.removeprefix('data-'))}\s*=", re.I)
+            self._report(where, f"'{name.removeprefix('data-')}={value}' marks nothing: write the level as a class, "
+                         f"::: {{.{value.split()[0].strip(',')}}}")
+
+    def _names_level(self, value: str) -> bool:
+        return any(word.lower() in self.levels for word in re.split(r"[\s,]+", value))
 
     def _class_token(self, tag: str, token: str) -> None:
         level = self.levels.get(token.lower())
         if level is None:
+            near = difflib.get_close_matches(token.lower(), list(self.levels), n=1, cutoff=0.8)
+            if near and not token.startswith(("level-", "callout-", "part-")):
+                where = self._seen(rf"(?:\.|class\s*=\s*[\"']?(?:[^\"'>]*\s)?){re.escape(token)}\b", 0)
+                self._report(where, f"unknown class '{token}': did you mean the level '{self.levels[near[0]]}'? "
+                             "(a misspelt marking would print the block in every edition)")
             return
         where = self._seen(rf"(?:\.|class\s*=\s*[\"']?(?:[^\"'>]*\s)?){re.escape(token)}\b", 0)
         if token != level:
