@@ -32,8 +32,8 @@ def escape_problem(path: Path, root: Path) -> Problem | None:
     """A problem when `path` leads outside `root` (a symbolic link or a `..`), else None."""
     if is_inside(path, root):
         return None
-    return Problem(path, 0, "leads outside the project (a symbolic link or '..'): briefing reads only files "
-                   "inside the project folder")
+    return Problem(path, 0 if path.is_dir() else 1, "leads outside the project (a symbolic link or '..'): "
+                   "briefing reads only files inside the project folder")
 
 
 @dataclass(frozen=True)

@@ -57,20 +57,20 @@ def read_text(path: Path, problems: list[Problem], limit: int = MAX_INPUT_BYTES)
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            problems.append(Problem(path, 0, "not a regular file (a pipe or device?): briefing reads only plain files"))
+            problems.append(Problem(path, 1, "not a regular file (a pipe or device?): briefing reads only plain files"))
             return None
         with path.open("rb") as stream:  # read at most limit + 1 bytes: the file may be growing
             data = stream.read(limit + 1) if info.st_size <= limit else b""
         if info.st_size > limit or len(data) > limit:
             size = max(info.st_size, len(data))
-            problems.append(Problem(path, 0, f"file is {size:,} bytes, over the {limit:,}-byte limit for an input file "
+            problems.append(Problem(path, 1, f"file is {size:,} bytes, over the {limit:,}-byte limit for an input file "
                                     "(raise limits: input_bytes in briefing.yaml if it is meant to be this big)"))
             return None
     except OSError as exc:
-        problems.append(Problem(path, 0, f"cannot read file: {exc.strerror or exc}"))
+        problems.append(Problem(path, 1, f"cannot read file: {exc.strerror or exc}"))
         return None
     if b"\x00" in data:
-        problems.append(Problem(path, 0, "binary file, not text"))
+        problems.append(Problem(path, 1, "binary file, not text (a NUL byte)"))
         return None
     try:
         text = data.decode("utf-8")
