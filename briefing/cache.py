@@ -14,9 +14,12 @@ hundredths of a second):
   (without git) the modification times of the sections.
 
 The fingerprint is stored beside the output as `.<name>.inputs` (JSON, with a digest of the
-output it describes), after a successful build. The output is reused only when the stored
-fingerprint equals the new one and the output on disk still has the recorded digest, so a
-deleted or edited PDF is rebuilt. Any doubt (unreadable file, too many files) means build.
+output it describes and each input's size, time and hash), after a successful build. A file
+whose size and modification time are unchanged since then (and not racily close to that
+record) is not read again, so the bundled fonts are not re-hashed on every run.
+The output is reused only when the stored fingerprint equals the new one and the output on
+disk still has the recorded digest, so a deleted or edited PDF is rebuilt. Any doubt
+(unreadable file, too many files) means build.
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 
@@ -76,20 +81,21 @@ def request_stamp(root: Path, output: Path | None, edition: str | None, output_f
     return root / "build" / f".default.{output_format}.inputs"
 
 
-def fingerprint(root: Path, options: dict[str, object], exclude: tuple[Path, ...] = ()) -> str | None:
+def fingerprint(root: Path, options: dict[str, object], exclude: tuple[Path, ...] = (),
+                known: FileHashes | None = None) -> str | None:
     """One hash over everything the build of `root` with `options` reads; None when in doubt."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(json.dumps({"stamp": STAMP_VERSION, "briefing": __version__, "options": options},
                              sort_keys=True, default=str).encode())
     try:
         counter = [0, 0]
-        _hash_tree(digest, str(root), "", {str(p) for p in exclude}, counter)
+        _hash_tree(digest, str(root), "", {str(p) for p in exclude}, counter, known=known)
         package = Path(__file__).resolve().parent
         for folder in _theme_dirs(package):
             if not _is_within(folder, root):
-                _hash_tree(digest, str(folder), f"<theme>/{folder.name}/", set(), counter)
+                _hash_tree(digest, str(folder), f"<theme>/{folder.name}/", set(), counter, known=known)
         if not _is_within(package, root):
-            _hash_tree(digest, str(package), "<briefing>/", set(), counter)
+            _hash_tree(digest, str(package), "<briefing>/", set(), counter, known=known)
     except (OSError, _TooBigError):
         return None
     digest.update(_libraries().encode())
@@ -113,13 +119,14 @@ def fresh_output(stamp: Path, current: str | None) -> Fresh | None:
         return None
 
 
-def record_output(stamp: Path, current: str | None, output: Path, pages: int | None) -> None:
+def record_output(stamp: Path, current: str | None, output: Path, pages: int | None,
+                  files: dict[str, list[Any]] | None = None) -> None:
     """Remember that `output` was built from `current` (best effort: a failure only costs a rebuild)."""
     if current is None:
         return
     try:
         data = {"fingerprint": current, "output": str(output.resolve()), "output_digest": _file_digest(output),
-                "pages": pages}
+                "pages": pages, "recorded_at_ns": time.time_ns(), "files": files or {}}
         stamp.parent.mkdir(parents=True, exist_ok=True)
         temp = stamp.with_name(stamp.name + ".part")
         temp.write_text(json.dumps(data, indent=1), "utf-8")
@@ -129,31 +136,56 @@ def record_output(stamp: Path, current: str | None, output: Path, pages: int | N
 
 
 def _hash_tree(digest: hashlib.blake2b, folder: str, prefix: str, exclude: set[str], counter: list[int],
-               skip_suffixes: tuple[str, ...] = ()) -> None:
-    """Add every input file below `folder` (sorted; named by `prefix` + relative path) to `digest`."""
+               skip_suffixes: tuple[str, ...] = (), known: FileHashes | None = None) -> None:
+    """Add every input file below `folder` (sorted; named by `prefix` + relative path) to `digest`.
+
+    With `known`, a file whose size and modification time match what `known` recorded (and
+    whose time is safely older than that record) is not read again: its recorded hash is used.
+    """
     with os.scandir(folder) as scan:
         entries = sorted(scan, key=lambda e: e.name)
     for entry in entries:
         name = entry.name
         if name.startswith(".") or name.endswith((".part", ".pyc", ".egg-info")):
             continue
-        if entry.is_dir(follow_symlinks=False):  # a linked folder may lead anywhere (/, /proc): not walked
+        if entry.is_dir():
             if name not in SKIPPED_DIRS:
-                _hash_tree(digest, entry.path, f"{prefix}{name}/", exclude, counter, skip_suffixes)
+                _hash_tree(digest, entry.path, f"{prefix}{name}/", exclude, counter, skip_suffixes, known)
             continue
         if entry.path in exclude or (skip_suffixes and name.endswith(skip_suffixes)):
             continue
-        size = entry.stat().st_size if entry.is_file() else -1  # a pipe, device or linked folder is never read
-        if size < 0 or counter[1] + size > MAX_BYTES:
-            raise _TooBigError
-        with open(entry.path, "rb") as stream:
-            data = stream.read()
+        stat = entry.stat()
         counter[0] += 1
-        counter[1] += len(data)
+        counter[1] += stat.st_size
         if counter[0] > MAX_FILES or counter[1] > MAX_BYTES:
             raise _TooBigError
-        digest.update(f"{prefix}{name}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
-        digest.update(data)
+        file_hash = known.lookup(entry.path, stat) if known is not None else None
+        if file_hash is None:
+            with open(entry.path, "rb") as stream:
+                file_hash = hashlib.blake2b(stream.read(), digest_size=20).hexdigest()
+        if known is not None:
+            known.seen[entry.path] = [stat.st_size, stat.st_mtime_ns, file_hash]
+        digest.update(f"{prefix}{name}\0{stat.st_size}\0{file_hash}\0".encode("utf-8", "surrogateescape"))
+
+
+class FileHashes:
+    """File hashes recorded by the previous build (path → size, mtime, hash), and those seen now."""
+
+    RACY_NS = 2_000_000_000
+    """A file changed this close to the record may have changed again within the same mtime tick."""
+
+    def __init__(self, recorded: dict[str, list[Any]] | None = None, recorded_at_ns: int = 0) -> None:
+        self.recorded = recorded or {}
+        self.recorded_at_ns = recorded_at_ns
+        self.seen: dict[str, list[Any]] = {}
+
+    def lookup(self, path: str, stat: os.stat_result) -> str | None:
+        """The recorded hash when the file is certainly unchanged since, else None."""
+        entry = self.recorded.get(path)
+        if (entry and entry[0] == stat.st_size and entry[1] == stat.st_mtime_ns
+                and stat.st_mtime_ns < self.recorded_at_ns - self.RACY_NS):
+            return str(entry[2])
+        return None
 
 
 def _theme_dirs(package: Path) -> list[Path]:
@@ -245,6 +277,7 @@ class BuildStamp:
 
     stamp: Path
     current: str | None
+    files: FileHashes | None = None
 
     @classmethod
     def for_request(cls, project_dir: Path | None, options: dict[str, object]) -> BuildStamp:
@@ -258,7 +291,8 @@ class BuildStamp:
         stamp = request_stamp(root, output_path, edition if isinstance(edition, str) else None,
                               str(options.get("format", "pdf")))
         exclude = (output_path,) if output_path is not None else ()
-        return cls(stamp, fingerprint(root, {**options, "output": str(output_path)}, exclude))
+        files = _previous_hashes(stamp)
+        return cls(stamp, fingerprint(root, {**options, "output": str(output_path)}, exclude, files), files)
 
     def fresh(self) -> Fresh | None:
         """The previous output, when it is still exactly what this request would build."""
@@ -266,4 +300,13 @@ class BuildStamp:
 
     def record(self, output: Path, pages: int | None) -> None:
         """Remember the output just built."""
-        record_output(self.stamp, self.current, output, pages)
+        record_output(self.stamp, self.current, output, pages, self.files.seen if self.files else None)
+
+
+def _previous_hashes(stamp: Path) -> FileHashes:
+    """The file hashes the last build of this output recorded (none when there is no usable stamp)."""
+    try:
+        recorded = json.loads(stamp.read_text("utf-8"))
+        return FileHashes(dict(recorded.get("files") or {}), int(recorded.get("recorded_at_ns") or 0))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return FileHashes()
