@@ -1,5 +1,5 @@
 """`python -m briefing`."""
 
-from briefing.cli import main
+from briefing.fastpath import main
 
-main(prog_name="briefing")
+main()
