@@ -36,10 +36,8 @@ def parse_build(arguments: list[str]) -> dict[str, object] | None:
                     return None
                 value = rest.pop(0)
             key = _VALUE_OPTIONS[name]
-            if isinstance(found[key], list):
-                found[key].append(value)  # type: ignore[union-attr]
-            else:
-                found[key] = value
+            current = found[key]
+            found[key] = [*current, value] if isinstance(current, list) else value
         else:
             return None
     if found["format"] not in ("pdf", "html") or found["paper"] not in (None, "a4", "letter"):
@@ -56,8 +54,10 @@ def up_to_date(arguments: list[str]) -> str | None:
 
     project = Path(str(options["project"])) if options["project"] is not None else None
     output = Path(str(options["output"])) if options["output"] is not None else None
-    stamp = BuildStamp.for_request(project, {"edition": options["edition"], "sections": tuple(options["sections"]),
-                                             "exclude": tuple(options["exclude"]), "output": output,
+    sections, exclude = options["sections"], options["exclude"]
+    assert isinstance(sections, list) and isinstance(exclude, list)
+    stamp = BuildStamp.for_request(project, {"edition": options["edition"], "sections": tuple(sections),
+                                             "exclude": tuple(exclude), "output": output,
                                              "format": options["format"], "draft": options["draft"],
                                              "paper": options["paper"]})
     fresh = stamp.fresh()
