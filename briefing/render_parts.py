@@ -312,7 +312,7 @@ def parts_worthwhile(project_root: Path | None) -> bool:
     mode = render_mode()
     if mode != "auto":
         return mode == "parts"
-    if _POOL_STARTED:
+    if _POOL_STARTED or _BUILDS_STARTED > 1:  # a warm process (watch, preview): caching pays from now on
         return True
     cache = project_root / "build" / ".cache" / "parts" if project_root is not None else None
     if cache is not None and cache.is_dir() and any(cache.iterdir()):
@@ -325,11 +325,13 @@ def parts_worthwhile(project_root: Path | None) -> bool:
 
 
 _POOL_STARTED = False
+_BUILDS_STARTED = 0
 
 
 def start_workers(project_root: Path | None = None) -> None:
     """Start the worker processes now, so they import WeasyPrint while the caller prepares the HTML."""
-    global _POOL_STARTED
+    global _POOL_STARTED, _BUILDS_STARTED
+    _BUILDS_STARTED += 1
     if parts_worthwhile(project_root):
         shared_pool()
         _POOL_STARTED = True
