@@ -10,6 +10,7 @@ never imports this module.
 from __future__ import annotations
 
 import os
+import sys
 from typing import IO, Any, Literal
 
 import click
@@ -48,7 +49,7 @@ def wants_colour(stream: IO[Any] | None) -> bool:
 
 
 def _echo(message: str, tone: Tone, err: bool) -> None:
-    stream = click.get_text_stream("stderr" if err else "stdout")
+    stream = sys.stderr if err else sys.stdout
     colour = wants_colour(stream)
     text = click.style(message, **_TONES[tone]) if colour and _TONES[tone] else message
     click.echo(text, err=err, color=colour)
