@@ -120,7 +120,7 @@ def render_divs(body: str, divs: list[Div], decide: DivRenderer) -> str:
     """Replace fenced divs by the wrappers `decide` gives, dropping the divs it refuses."""
     lines = body.split("\n")
     out: list[str] = []
-    action: dict[int, str | None] = {}
+    action: dict[int, str] = {}
     dropped: set[int] = set()
     for div in walk(divs):
         if div.close_index < 0 or div.open_index in dropped:
@@ -167,7 +167,7 @@ def split_parts(body: str) -> tuple[str, list[Part]]:
 
 def part_slug(title: str) -> str:
     """The slug an edition's `parts:` uses for a `##` heading ("Mongolia's policy" → mongolias-policy)."""
-    return slugify(title, "-")
+    return str(slugify(title, "-"))
 
 
 def keep_parts(body: str, wanted: tuple[str, ...]) -> str:

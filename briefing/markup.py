@@ -138,12 +138,12 @@ class _BookTreeprocessor(Treeprocessor):
         for sup in [s for s in root.iter("sup") if (s.get("id") or "").startswith("fnref")]:
             link = sup.find("a")
             target = (link.get("href") or "").lstrip("#") if link is not None else ""
-            note = bodies.get(target)
+            body = bodies.get(target)
             parent = parents.get(sup)
-            if note is None or parent is None:
+            if body is None or parent is None:
                 continue
-            replacement = ET.Element("span", dict(note.attrib))
-            replacement.text, replacement[:] = note.text, [_copy(c) for c in note]
+            replacement = ET.Element("span", dict(body.attrib))
+            replacement.text, replacement[:] = body.text, [_copy(c) for c in body]
             replacement.tail = sup.tail
             parent[list(parent).index(sup)] = replacement
         parents[holder].remove(holder)
@@ -232,4 +232,4 @@ def render_markdown(text: str, chapter_id: str, notes: NoteState) -> str:
         extension_configs={"footnotes": {"UNIQUE_IDS": True}, "smarty": {"smart_angled_quotes": False}},
         output_format="html",
     )
-    return md.convert(text)
+    return str(md.convert(text))

@@ -113,7 +113,7 @@ def _sort_key(book: Book, key: str) -> str:
 
 
 def _stylesheets(theme: Theme, options: RenderOptions, paper: str) -> list[dict[str, str]]:
-    sheets = []
+    sheets: list[dict[str, str]] = []
     for name in (*STYLESHEETS, f"paper-{paper}.css"):
         path = theme.find_style(name)
         if path is None:

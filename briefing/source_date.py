@@ -19,16 +19,16 @@ def source_date(project: Project) -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
         except (ValueError, OverflowError, OSError):
             raise UserError([Problem(project.root, 0, f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not '{epoch}'")]) from None
     committed = _git_commit_time(project.root)
     if committed is not None:
         return committed
     if project.config.date is not None:
-        return dt.datetime.combine(project.config.date, dt.time(), tzinfo=dt.timezone.utc)
+        return dt.datetime.combine(project.config.date, dt.time(), tzinfo=dt.UTC)
     newest = max((s.path.stat().st_mtime for s in project.sections), default=0.0)
-    return dt.datetime.fromtimestamp(int(newest), tz=dt.timezone.utc)
+    return dt.datetime.fromtimestamp(int(newest), tz=dt.UTC)
 
 
 def _git_commit_time(root: Path) -> dt.datetime | None:
@@ -42,4 +42,4 @@ def _git_commit_time(root: Path) -> dt.datetime | None:
     value = result.stdout.strip()
     if result.returncode != 0 or not value.isdigit():
         return None
-    return dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc)
+    return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)

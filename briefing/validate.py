@@ -192,7 +192,7 @@ def _validate_editions(source: SourceText | None, sections: list[Section], level
     if found or data is None:
         return {}
     table = data.get("editions") if isinstance(data, LineDict) else None
-    if not isinstance(table, LineDict) or isinstance(data, LineDict) and set(data) - {"editions"}:
+    if not isinstance(table, LineDict) or (isinstance(data, LineDict) and set(data) - {"editions"}):
         problems.add(source.path, getattr(data, "line", 1), "expected one top-level key 'editions:' mapping names to editions")
         return {}
     known = {s.id for s in sections}

@@ -38,7 +38,7 @@ class LineList(list[Any]):
     item_lines: list[int]
 
 
-class YamlProblem(Exception):
+class YamlStructureError(Exception):
     """A YAML syntax or structure error at a line (0-based offset handled by caller)."""
 
     def __init__(self, line: int, message: str, first: int = 0) -> None:
@@ -61,7 +61,7 @@ class _Loader(yaml.SafeLoader):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
                 event = self.peek_event()
-                raise YamlProblem(
+                raise YamlStructureError(
                     event.start_mark.line + 1,
                     f"more than {MAX_ALIASES} YAML aliases; refusing a possible alias-expansion bomb",
                 )
@@ -84,7 +84,7 @@ def _check_expansion(root: yaml.Node) -> None:
         if key in sizes:
             return sizes[key]
         if key in open_nodes:
-            raise YamlProblem(node.start_mark.line + 1, "a YAML alias refers to its own anchor (a recursive value)")
+            raise YamlStructureError(node.start_mark.line + 1, "a YAML alias refers to its own anchor (a recursive value)")
         open_nodes.add(key)
         count, depth = 1, 1
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
@@ -93,10 +93,10 @@ def _check_expansion(root: yaml.Node) -> None:
                 child_count, child_depth = measure(child)
                 count, depth = count + child_count, max(depth, child_depth + 1)
                 if count > MAX_NODES:
-                    raise YamlProblem(node.start_mark.line + 1, f"more than {MAX_NODES:,} values once aliases are "
+                    raise YamlStructureError(node.start_mark.line + 1, f"more than {MAX_NODES:,} values once aliases are "
                                       "expanded; refusing a possible alias-expansion bomb")
                 if depth > MAX_DEPTH:
-                    raise YamlProblem(node.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep")
+                    raise YamlStructureError(node.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep")
         open_nodes.discard(key)
         sizes[key] = (count, depth)
         return count, depth
@@ -115,9 +115,9 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
         try:
             hash(key)
         except TypeError:
-            raise YamlProblem(line, "a mapping key must be a plain value") from None
+            raise YamlStructureError(line, "a mapping key must be a plain value") from None
         if key in result:
-            raise YamlProblem(line, f"duplicate key '{key}' (first at line {{first}})", result.key_lines[key])
+            raise YamlStructureError(line, f"duplicate key '{key}' (first at line {{first}})", result.key_lines[key])
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = line
     return result
@@ -146,7 +146,7 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> tuple[Any, list[Pr
             data = loader.get_single_data()
         finally:
             loader.dispose()
-    except YamlProblem as exc:
+    except YamlStructureError as exc:
         return None, [Problem(path, exc.line + shift, exc.message.replace("{first}", str(exc.first + shift)))]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

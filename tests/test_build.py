@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pypdf import PdfReader
-
 from conftest import copy_fixture, pdf_outline_titles, pdf_pages_text, run_briefing
+from pypdf import PdfReader
 
 CHAPTERS = ["Mining Chapter", "Digital Chapter", "Climate Chapter"]
 

@@ -6,9 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pypdf import PdfReader
-
 from conftest import REPO, copy_fixture
+from pypdf import PdfReader
 
 
 def test_wheel_install_builds_a_project_in_another_folder(tmp_path: Path) -> None:

@@ -21,8 +21,8 @@ def project_option(function: F) -> F:
 
 def resolve_project(project_dir: Path | None) -> Path:
     """The project folder the user meant."""
-    from ..load import CONFIG_NAME, find_project
     from ..errors import Problem, UserError
+    from ..load import CONFIG_NAME, find_project
 
     if project_dir is None:
         return find_project(Path.cwd())
