@@ -24,15 +24,24 @@ disk still has the recorded digest, so a deleted or edited PDF is rebuilt. Any d
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from . import __version__
+
+try:  # the blake2 module alone: importing hashlib also loads OpenSSL, a tenth of this path's time
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - other Pythons
+    from hashlib import blake2b
+
+if TYPE_CHECKING:
+    from typing import Any
+
+# Only the standard library's lightest modules here (no dataclasses, typing at run time,
+# importlib.util): a nothing-changed rebuild is mostly interpreter start-up and these imports.
 
 STAMP_VERSION = 1
 SKIPPED_DIRS = frozenset({"build", "dist", "__pycache__", "node_modules", "venv", "htmlcov"})
@@ -42,12 +51,12 @@ MAX_BYTES = 512 * 1024 * 1024
 _LIBRARIES = ("weasyprint", "pydyf", "markdown", "jinja2")
 
 
-@dataclass(frozen=True)
 class Fresh:
     """An output that is still up to date."""
 
-    path: Path
-    pages: int | None
+    def __init__(self, path: Path, pages: int | None) -> None:
+        self.path = path
+        self.pages = pages
 
 
 class _TooBigError(Exception):
@@ -84,7 +93,7 @@ def request_stamp(root: Path, output: Path | None, edition: str | None, output_f
 def fingerprint(root: Path, options: dict[str, object], exclude: tuple[Path, ...] = (),
                 known: FileHashes | None = None) -> str | None:
     """One hash over everything the build of `root` with `options` reads; None when in doubt."""
-    digest = hashlib.blake2b(digest_size=20)
+    digest = blake2b(digest_size=20)
     digest.update(json.dumps({"stamp": STAMP_VERSION, "briefing": __version__, "options": options},
                              sort_keys=True, default=str).encode())
     try:
@@ -135,7 +144,7 @@ def record_output(stamp: Path, current: str | None, output: Path, pages: int | N
         return
 
 
-def _hash_tree(digest: hashlib.blake2b, folder: str, prefix: str, exclude: set[str], counter: list[int],
+def _hash_tree(digest: blake2b, folder: str, prefix: str, exclude: set[str], counter: list[int],
                skip_suffixes: tuple[str, ...] = (), known: FileHashes | None = None) -> None:
     """Add every input file below `folder` (sorted; named by `prefix` + relative path) to `digest`.
 
@@ -162,7 +171,7 @@ def _hash_tree(digest: hashlib.blake2b, folder: str, prefix: str, exclude: set[s
         file_hash = known.lookup(entry.path, stat) if known is not None else None
         if file_hash is None:
             with open(entry.path, "rb") as stream:
-                file_hash = hashlib.blake2b(stream.read(), digest_size=20).hexdigest()
+                file_hash = blake2b(stream.read(), digest_size=20).hexdigest()
         if known is not None:
             known.seen[entry.path] = [stat.st_size, stat.st_mtime_ns, file_hash]
         digest.update(f"{prefix}{name}\0{stat.st_size}\0{file_hash}\0".encode("utf-8", "surrogateescape"))
@@ -201,12 +210,12 @@ def _is_within(path: Path, root: Path) -> bool:
 
 def _libraries() -> str:
     """Where the rendering libraries are installed and when: a changed install changes the output."""
-    from importlib.util import find_spec
+    from importlib.machinery import PathFinder
 
     found = []
     for name in _LIBRARIES:
         try:
-            spec = find_spec(name)
+            spec = PathFinder.find_spec(name)
         except (ImportError, ValueError):
             spec = None
         origin = spec.origin if spec and spec.origin else ""
@@ -268,16 +277,16 @@ def _resolve_head(gitdir: Path) -> str | None:
 
 
 def _file_digest(path: Path) -> str:
-    return hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
+    return blake2b(path.read_bytes(), digest_size=20).hexdigest()
 
 
-@dataclass(frozen=True)
 class BuildStamp:
     """The fingerprint of one `briefing build` request and where it is kept."""
 
-    stamp: Path
-    current: str | None
-    files: FileHashes | None = None
+    def __init__(self, stamp: Path, current: str | None, files: FileHashes | None = None) -> None:
+        self.stamp = stamp
+        self.current = current
+        self.files = files
 
     @classmethod
     def for_request(cls, project_dir: Path | None, options: dict[str, object]) -> BuildStamp:
