@@ -319,9 +319,18 @@ def parts_worthwhile(project_root: Path | None) -> bool:
         return True
     try:
         cores = len(os.sched_getaffinity(0))
-        return cores >= 2 and cores - os.getloadavg()[0] >= 1.0
-    except (AttributeError, OSError):
+        return cores >= 2 and cores - _busy_cores() >= 1
+    except (AttributeError, OSError, ValueError):
         return False
+
+
+def _busy_cores() -> int:
+    """Processes running elsewhere right now (besides this one), from /proc/loadavg's runnable count.
+
+    The load averages would lag: right after a parallel build they still count its workers."""
+    with open("/proc/loadavg", encoding="ascii") as stream:
+        runnable = int(stream.read().split()[3].split("/")[0])
+    return max(0, runnable - 1)
 
 
 _POOL_STARTED = False
