@@ -37,10 +37,10 @@ def rss_mib() -> float:
 def main() -> None:
     project_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parent
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    import weasyprint.pdf.fonts as pdf_fonts
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    import weasyprint.pdf.fonts as pdf_fonts
     from briefing.editions import select_edition
     from briefing.fetch import SandboxPolicy, make_fetcher
     from briefing.footnote_cache import footnote_layout_cache

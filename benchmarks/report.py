@@ -67,10 +67,9 @@ def _versions() -> list[str]:
             found.append(subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.splitlines()[0])
     except (OSError, IndexError):
         pass
-    probe = ("from weasyprint.text.ffi import harfbuzz_subset, pango; "
-             "print('HarfBuzz subsetter' if harfbuzz_subset else 'fontTools subsetter', "
-             "'Pango', pango.pango_version_string() and __import__('weasyprint').text.ffi.ffi.string("
-             "pango.pango_version_string()).decode())")
+    probe = ("from weasyprint.text.ffi import ffi, harfbuzz_subset, pango; "
+             "print('font subsetting by', 'HarfBuzz (libharfbuzz-subset)' if harfbuzz_subset else 'fontTools', "
+             "'; Pango', '.'.join(str(pango.pango_version() // 10**k % 100) for k in (4, 2, 0)))")
     with contextlib.suppress(OSError, subprocess.SubprocessError):
         found.append(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
                      .stdout.strip())

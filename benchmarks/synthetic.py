@@ -21,6 +21,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 WORDS_PER_PAGE = 150
 """Rough words per A4 page of body text with its notes (calibrated on the synthetic chapters)."""
+DEFAULT_WORDS_PER_PAGE = 100
+"""The same for the default content repeated (its boxes, tables and charts fill pages faster)."""
 SECTORS = ("mining", "digital", "climate", "health", "diplomacy")
 VOCABULARY = [
     "cooperation", "delegation", "ministry", "agreement", "investment", "copper", "coal", "rare", "earths",
@@ -66,7 +68,7 @@ def _from_default(folder: Path, pages: int, repo: Path) -> None:
     if not sector_files:
         return
     copy = 2
-    while words < pages * WORDS_PER_PAGE:
+    while words < pages * DEFAULT_WORDS_PER_PAGE:
         for source in sector_files:
             text = source.read_text("utf-8")
             text = re.sub(r"^title:\s*(.+)$", lambda m, n=copy: f"title: {m.group(1).strip()} ({n})", text, count=1,
@@ -76,7 +78,7 @@ def _from_default(folder: Path, pages: int, repo: Path) -> None:
                           flags=re.M)
             (folder / "content" / f"{source.stem}-{copy}.md").write_text(text, "utf-8")
             words += len(re.findall(r"\w+", text))
-            if words >= pages * WORDS_PER_PAGE:
+            if words >= pages * DEFAULT_WORDS_PER_PAGE:
                 break
         copy += 1
 
