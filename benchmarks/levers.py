@@ -87,8 +87,9 @@ def main() -> None:
     for args in (("--help",), ("list", "--project", str(project_dir)), ("check", "--project", str(project_dir))):
         result = subprocess.run([sys.executable, "-X", "importtime", "-m", "briefing", *args], capture_output=True,
                                 text=True)
-        rows = [line.split("|") for line in result.stderr.splitlines() if line.startswith("import time:")]
-        total = sum(int(r[0].split(":")[1]) for r in rows) / 1e6
+        rows = [line.split("|") for line in result.stderr.splitlines()
+                if line.startswith("import time:") and line.split("|")[1].strip().isdigit()]
+        total = sum(int(r[0].split(":")[1]) for r in rows) / 1e6  # self times, in microseconds
         heavy = sorted(((int(r[1]), r[2].strip()) for r in rows), reverse=True)[:1]
         print(f"briefing {args[0]}: {total:.2f} s of imports; weasyprint imported: "
               f"{any(r[2].strip() == 'weasyprint' for r in rows)}; largest: {heavy}")
