@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 WORDS_PER_PAGE = 150
 """Rough words per A4 page of body text with its notes (calibrated on the synthetic chapters)."""
-DEFAULT_WORDS_PER_PAGE = 100
+DEFAULT_WORDS_PER_PAGE = 235
 """The same for the default content repeated (its boxes, tables and charts fill pages faster)."""
 SECTORS = ("mining", "digital", "climate", "health", "diplomacy")
 VOCABULARY = [
