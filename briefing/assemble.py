@@ -54,7 +54,7 @@ def assemble(parts: Sequence[PartPdf]) -> bytes:
             added = writer.add_page(page)
             assert page.indirect_reference is not None and added.indirect_reference is not None
             pages[page.indirect_reference.idnum] = added.indirect_reference
-        root = reader.trailer["/Root"]
+        root: Any = reader.trailer["/Root"]
         names = root.get("/Names", DictionaryObject()).get("/Dests", DictionaryObject()).get("/Names", ArrayObject())
         for index in range(0, len(names) - 1, 2):
             name, target = str(names[index]), names[index + 1].get_object()
@@ -91,6 +91,7 @@ def _read_outline(first: Any, pages: dict[int, Any]) -> list[_Bookmark]:
         page = pages.get(dest[0].idnum) if dest is not None else None
         children = _read_outline(item.get("/First"), pages)
         if page is not None:
+            assert dest is not None
             found.append(_Bookmark(str(item["/Title"]), page, float(dest[2]), float(dest[3]),
                                    int(item.get("/Count", 0)) < 0, children))
         else:

@@ -46,7 +46,7 @@ def footnote_layout_cache() -> Iterator[None]:
         if (bottom_space != -inf or skip_stack is not None or first_letter_style is not None
                 or first_line_style is not None or context.in_column
                 or not isinstance(containing_block, FootnoteAreaBox) or box.element is None):
-            return original(*arguments)
+            return tuple(original(*arguments))
         cache = context.__dict__.setdefault(_CACHE_ATTRIBUTE, {})
         key = (id(box.element), box.element_tag, getattr(containing_block, "width", None), page_is_empty,
                context.current_page > 1, context.forced_break, tuple(adjoining_margins or ()), discard, max_lines)
@@ -59,7 +59,7 @@ def footnote_layout_cache() -> Iterator[None]:
             return (new_box, result[1], result[2], list(result[3]), result[4], result[5])
         before = (len(absolute_boxes or ()), len(fixed_boxes or ()))
         x0, y0 = box.position_x, box.position_y
-        result = original(*arguments)
+        result = tuple(original(*arguments))
         after = (len(absolute_boxes or ()), len(fixed_boxes or ()))
         if result[1] is None and after == before and result[0] is not None:
             cache[key] = (box.element, x0, y0, (result[0].deepcopy(), *result[1:3], list(result[3]), *result[4:]))

@@ -159,7 +159,8 @@ def layout_part(html_text: str, base_url: str, policy: SandboxPolicy, font_confi
     counter_style = CounterStyle()
     with _stylesheets_remembered(policy):
         context = Document._build_layout_context(html, font_config, counter_style, {}, options)
-    state = ([0], {"footnote": [footnote_start], "note": [0]}, [{"footnote", "note"}], [])
+    state: tuple[list[int], dict[str, list[int]], list[set[str]], list[Any]] = (
+        [0], {"footnote": [footnote_start], "note": [0]}, [{"footnote", "note"}], [])
     boxes = build.element_to_box(html.etree_element, context.style_for, context.get_image_from_uri, html.base_url,
                                  context.target_collector, counter_style, context.footnotes, state)
     if len(boxes) != 1 or state[1]["footnote"][-1] - footnote_start != footnotes:

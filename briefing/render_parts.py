@@ -30,7 +30,7 @@ from typing import Any
 from .assemble import PartPdf, assemble
 from .fetch import SandboxPolicy
 from .parts import Part, SplitBook, css_allows_parts, split_book, style_texts, with_stubs
-from .render_pool import RenderPool, Worker, WorkerDiedError, shared_pool
+from .render_pool import RenderPool, Worker, WorkerDiedError, close_shared_pool, shared_pool
 from .theme import Theme
 
 CACHE_KEEP = 400
@@ -118,7 +118,10 @@ def render_in_parts(html: str, base_url: str, project_root: Path, theme: Theme, 
     except (_AbandonError, WorkerDiedError):
         if os.environ.get("BRIEFING_DEBUG"):
             raise
-        pool.drop_all()
+        try:
+            pool.drop_all()
+        except WorkerDiedError:
+            close_shared_pool()  # a worker is gone: the next build starts new ones
         return None
     finally:
         cache.prune()
@@ -160,7 +163,7 @@ def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: _Cache
         finals[part.index] = final
         if cache.has_pdf(final):
             continue
-        finish = ("finish", flow_key, offsets[part.index], total, {})
+        finish: tuple[Any, ...] = ("finish", flow_key, offsets[part.index], total, {})
         if part is front:
             jobs.append(_Job(flow_key, [layout(flow_key, stub_html, 0, front.footnotes), finish]))
         elif flow_key in held:
@@ -182,9 +185,9 @@ def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: _Cache
     for part in book.parts:
         final = finals[part.index]
         flow_key = front_key if part is front else keys[part.index]
-        reply = run.replies.get(flow_key)
-        if reply is not None and reply[0] == "pdf":
-            cache.store_pdf(final, reply[2])
+        done = run.replies.get(flow_key)
+        if done is not None and done[0] == "pdf":
+            cache.store_pdf(final, done[2])
         data = cache.pdf(final)
         pdfs.append(PartPdf(data, info[part.index]["pages"]))
     return PartsResult(assemble(pdfs), total, tuple(dict.fromkeys(run.warnings)), run.laid_out)

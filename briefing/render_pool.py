@@ -22,20 +22,20 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 _HEADER = struct.Struct("!Q")
 _POOL: RenderPool | None = None
 
 
-def send(stream: BinaryIO, message: tuple[Any, ...]) -> None:
+def send(stream: IO[bytes], message: tuple[Any, ...]) -> None:
     """Write one message."""
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_HEADER.pack(len(data)) + data)
     stream.flush()
 
 
-def receive(stream: BinaryIO) -> tuple[Any, ...] | None:
+def receive(stream: IO[bytes]) -> tuple[Any, ...] | None:
     """Read one message; None at end of stream."""
     header = stream.read(_HEADER.size)
     if len(header) < _HEADER.size:
