@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from stat import S_ISREG
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -164,6 +165,8 @@ def _hash_tree(digest: blake2b, folder: str, prefix: str, exclude: set[str], cou
         if entry.path in exclude or (skip_suffixes and name.endswith(skip_suffixes)):
             continue
         stat = entry.stat()
+        if not S_ISREG(stat.st_mode):
+            continue  # a FIFO or device would block or never end; the load stage reports such files
         counter[0] += 1
         counter[1] += stat.st_size
         if counter[0] > MAX_FILES or counter[1] > MAX_BYTES:
