@@ -158,10 +158,12 @@ def _hash_tree(digest: blake2b, folder: str, prefix: str, exclude: set[str], cou
         name = entry.name
         if name.startswith(".") or name.endswith((".part", ".pyc", ".egg-info")):
             continue
-        if entry.is_dir():
+        if entry.is_dir(follow_symlinks=False):
             if name not in SKIPPED_DIRS:
                 _hash_tree(digest, entry.path, f"{prefix}{name}/", exclude, counter, skip_suffixes, known)
             continue
+        if entry.is_symlink() and entry.is_dir():  # a linked folder may lead anywhere (/, /proc): build instead
+            raise _TooBigError
         if entry.path in exclude or (skip_suffixes and name.endswith(skip_suffixes)):
             continue
         stat = entry.stat()
