@@ -248,13 +248,13 @@ def make_fetcher(policy: SandboxPolicy) -> Any:
     """A WeasyPrint `URLFetcher` enforcing `policy` (WeasyPrint is imported here, not at start-up)."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class SandboxResponse(URLFetcherResponse):  # type: ignore[misc]
+    class SandboxResponse(URLFetcherResponse):
         @property
         def path(self) -> None:
             """No local path: WeasyPrint must not reopen a file behind the fetcher's back."""
             return None
 
-    class SandboxFetcher(URLFetcher):  # type: ignore[misc]
+    class SandboxFetcher(URLFetcher):
         def fetch(self, url: str, headers: object = None) -> Any:
             data, mime = policy.fetch(url)
             return SandboxResponse(url if not url.startswith("data:") else "data:", data, {"Content-Type": mime})
