@@ -24,8 +24,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .policy import Limits, RemoteAccess
-from .render_html import PROJECT_URL, THEME_URL
 from .theme import Theme
+from .urls import PROJECT_URL, THEME_URL
 
 RASTER_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff"})
 SERVED_SUFFIXES = RASTER_SUFFIXES | {".svg", ".css", ".woff", ".woff2", ".ttf", ".otf", ".icc", ".icm"}

@@ -16,8 +16,8 @@ from .citations import mask_code
 from .errors import Problem
 from .fetch import Refusal
 from .models import Section
-from .render_html import THEME_URL
 from .theme import Theme
+from .urls import THEME_URL
 
 _TARGETS = re.compile(
     r"""\]\(\s*<?(?P<md>[^)\s>]+)"""                       # [text](target) and ![alt](target)

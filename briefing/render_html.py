@@ -20,11 +20,8 @@ from .errors import Problem, UserError
 from .markup import NoteState, render_markdown
 from .notes import bibliography_entry
 from .theme import Theme
+from .urls import PROJECT_URL, THEME_URL  # re-exported: older imports name them here
 
-PROJECT_URL = "file:///briefing/project/"
-"""Virtual URL of the project folder: the real path never reaches the PDF (reproducible bytes)."""
-THEME_URL = "file:///briefing/theme/"
-"""Virtual URL of the style chain (project styles, then the built-in ones)."""
 STYLESHEETS = ("fonts.css", "book.css")
 
 
@@ -59,7 +56,7 @@ def base_url(book: Book) -> str:
 
 def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBook:
     """Convert the chapters and fill the book template."""
-    from .sanitize import clean_chapter, clean_html  # imported here: it needs PROJECT_URL from this module
+    from .sanitize import clean_chapter, clean_html
 
     notes = NoteState(book.project.references)
     unsafe: list[Problem] = []

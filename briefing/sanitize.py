@@ -32,7 +32,7 @@ from .errors import Problem
 from .fetch import project_file_problem
 from .locate import find_line, masked_lines
 from .models import ProjectConfig, Section
-from .render_html import PROJECT_URL
+from .urls import PROJECT_URL
 
 TAGS = frozenset({
     "p", "div", "section", "article", "aside", "header", "footer", "blockquote", "pre", "code", "hr", "br",
