@@ -213,12 +213,12 @@ def _is_within(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def _libraries() -> str:
+def _libraries(names: tuple[str, ...] = _LIBRARIES) -> str:
     """Where the rendering libraries are installed and when: a changed install changes the output."""
     from importlib.machinery import PathFinder
 
     found = []
-    for name in _LIBRARIES:
+    for name in names:
         try:
             spec = PathFinder.find_spec(name)
         except (ImportError, ValueError):

@@ -2,6 +2,7 @@
 
 `briefing build` with only the options below, when `briefing.cache` finds the output up to
 date, prints `up to date: …` and exits here, before Click (or anything heavier) is imported.
+A repeated `briefing list` or `briefing check` is answered here too (`briefing.answers`).
 Everything else, and any doubt (an option this parser does not know, `--help`, `--force`,
 `--watch`), goes to the Click command line unchanged, which also reports every error.
 """
@@ -78,6 +79,12 @@ def main() -> None:
     """`briefing`: the shortcut when it applies, else the Click command line."""
     try:
         message = up_to_date(sys.argv[1:])
+        if message is None:
+            from .answers import replay
+
+            code = replay(sys.argv[1:])  # a repeated `list` or `check` with nothing changed
+            if code is not None:
+                sys.exit(code)
     except Exception:  # never let the shortcut stand between the user and the real command
         message = None
     if message is not None:

@@ -13,19 +13,20 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .citations import CitationIndex, resolve_citations
-from .editions import Book, select_edition
 from .errors import ProblemCollector, UserError
-from .font_coverage import check_font_coverage
 from .load import load_project
 from .models import Project
-from .render_html import RenderOptions, base_url, render_html
-from .source_date import source_date
-from .theme import Theme, load_theme
 from .validate import validate_project
-from .write import write_atomic
+
+if TYPE_CHECKING:
+    from .editions import Book
+    from .theme import Theme
+
+# The rendering stages (editions, Jinja, Markdown, fonts, WeasyPrint) are imported inside
+# `build`: `briefing list` and `briefing check` need only the first three stages.
 
 OutputFormat = Literal["pdf", "html"]
 
@@ -68,6 +69,13 @@ def prepare(project_dir: Path) -> tuple[Project, CitationIndex]:
 
 def build(request: BuildRequest) -> BuildResult:
     """Build one edition of the book and write it atomically."""
+    from .editions import select_edition
+    from .font_coverage import check_font_coverage
+    from .render_html import RenderOptions, base_url, render_html
+    from .source_date import source_date
+    from .theme import load_theme
+    from .write import write_atomic
+
     started = time.perf_counter()
     if request.format == "pdf":
         from .render_parts import start_workers
@@ -109,5 +117,6 @@ def default_output(project: Project, edition: str, output_format: OutputFormat) 
 def _source_lines(book: Book, theme: Theme) -> dict[str, tuple[Path, int]]:
     """Map resource URLs named in the content and the project's styles to their file and line, for errors."""
     from .locate import resource_lines
+    from .render_html import base_url
 
     return resource_lines((chapter.section for chapter in book.chapters), base_url(book), theme, book.project.root)

@@ -15,26 +15,27 @@ from .options import project_option, resolve_project
 @project_option
 def list_command(project_dir: Path | None) -> None:
     """List sections (id, title, sector, words, citations) and editions."""
+    from ..answers import emit
     from ..pipeline import prepare
 
     project, citations = prepare(resolve_project(project_dir))
     rows = [(s.id, s.meta.title, s.meta.sector, str(len(re.findall(r"\w+", s.body))), str(citations.count(s.id)))
             for s in project.sections]
-    _table(("section", "title", "sector", "words", "citations"), rows)
-    click.echo()
+    lines = _table(("section", "title", "sector", "words", "citations"), rows)
+    lines.append("")
     editions = [(e.name, e.level or project.config.section_default_level,
                  str(len(e.sections)) if e.sections is not None else "all", e.audience)
                 for e in project.editions.values()]
     if editions:
-        _table(("edition", "level", "sections", "audience"), editions)
+        lines += _table(("edition", "level", "sections", "audience"), editions)
     else:
-        click.echo("no editions.yaml: the whole project builds as one edition, 'full'")
+        lines.append("no editions.yaml: the whole project builds as one edition, 'full'")
+    emit([(False, line) for line in lines], 0)
 
 
-def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+    return ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in [header, *rows]]
 
 
 @click.command()
@@ -57,6 +58,7 @@ def check(project_dir: Path | None, archive: Path | None, strict: bool, output_f
     chapters over their page budget and, with --archive, figures their sources do not state.
     Exit code 0 when there are no errors (no warnings either, with --strict), else 1.
     """
+    from ..answers import emit
     from ..checks.finding import from_problem
     from ..checks.report import json_report, text_report
     from ..checks.run import CheckOptions, CheckReport, check_project
@@ -69,12 +71,8 @@ def check(project_dir: Path | None, archive: Path | None, strict: bool, output_f
             raise
         report = CheckReport([from_problem(p) for p in error.problems])
     if output_format == "json":
-        click.echo(json_report(report, strict))
+        events = [(False, json_report(report, strict))]
     else:
         out, err = text_report(report, strict)
-        for line in err:
-            click.echo(line, err=True)
-        for line in out:
-            click.echo(line)
-    if not report.passed(strict):
-        raise click.exceptions.Exit(1)
+        events = [(True, line) for line in err] + [(False, line) for line in out]
+    emit(events, 0 if report.passed(strict) else 1)

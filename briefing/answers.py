@@ -1,0 +1,156 @@
+"""Answer a repeated `briefing list` or `briefing check` from the last identical run.
+
+Both commands are pure functions of what they read: the project folder, the built-in theme,
+briefing's own code and libraries, the build date's inputs (`SOURCE_DATE_EPOCH` or the git
+commit), the `--archive` folder, the options and the working folder (relative paths in the
+findings). `fastpath.main` fingerprints all of that with `cache.fingerprint` (standard library
+only; files unchanged in size and time since the last record are not read again) before
+Click or pydantic are imported. When a record made from the same fingerprint exists, its
+lines are printed again and its exit code returned; otherwise the command runs as usual and,
+through `emit`, prints its lines and records them.
+
+A record is `build/.cache/answers/<key>.json` in the project, one per command line and
+working folder. Only a run that finished (exit code 0 or 1, not an error of the input, an
+interruption or a bug) is recorded; any doubt (an option this parser does not know, a global
+option before the command, an unreadable file) means the command runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .cache import FileHashes, _hash_tree, _libraries, _TooBigError, find_project_root, fingerprint
+
+try:
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - other Pythons
+    from hashlib import blake2b
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    Event = tuple[bool, str]  # (to standard error?, line)
+
+RECORD_VERSION = 1
+_EXTRA_LIBRARIES = ("pydantic", "pydantic_core", "yaml", "nh3", "click")
+_OPTIONS: dict[str, dict[str, bool]] = {
+    # command: option -> takes a value
+    "list": {"--project": True},
+    "check": {"--project": True, "--archive": True, "--strict": False, "--format": True, "--pages": False,
+              "-e": True, "--edition": True},
+}
+_pending: dict[str, object] = {}
+
+
+def parse(arguments: Sequence[str]) -> dict[str, str | bool] | None:
+    """The options of a plain `briefing list|check …`, or None when Click must decide."""
+    if not arguments or arguments[0] not in _OPTIONS:
+        return None
+    known = _OPTIONS[arguments[0]]
+    found: dict[str, str | bool] = {"command": arguments[0]}
+    rest = list(arguments[1:])
+    while rest:
+        word = rest.pop(0)
+        name, has_value, value = word.partition("=") if word.startswith("--") else (word, "", "")
+        if name not in known:
+            return None
+        if not known[name]:
+            if has_value:
+                return None
+            found[name] = True
+            continue
+        if not has_value:
+            if not rest:
+                return None
+            value = rest.pop(0)
+        found["--edition" if name == "-e" else name] = value
+    return found
+
+
+def replay(arguments: Sequence[str]) -> int | None:
+    """Print the recorded answer to this command line and return its exit code, or None.
+
+    On a miss, remember the fingerprint so that the command records its answer (`emit`).
+    """
+    options = parse(arguments)
+    if options is None:
+        return None
+    project = options.get("--project")
+    root = find_project_root(Path(project) if isinstance(project, str) else None)
+    if root is None:
+        return None
+    cwd = os.getcwd()
+    key_text = json.dumps({"v": RECORD_VERSION, "argv": list(arguments), "cwd": cwd,
+                           "env": {k: v for k, v in sorted(os.environ.items())
+                                   if k.startswith("BRIEFING_") or k in ("NO_COLOR", "SOURCE_DATE_EPOCH")}},
+                          sort_keys=True)
+    record = root / "build" / ".cache" / "answers" / f"{blake2b(key_text.encode(), digest_size=12).hexdigest()}.json"
+    previous = _read(record)
+    files = FileHashes(dict(previous.get("files") or {}), int(previous.get("recorded_at_ns") or 0))
+    current = fingerprint(root, {"answer": key_text}, known=files)
+    if current is None:
+        return None
+    archive = options.get("--archive")
+    if isinstance(archive, str):
+        current = _with_folder(current, Path(archive), files)
+        if current is None:
+            return None
+    current += "|" + _libraries(_EXTRA_LIBRARIES)
+    events = previous.get("events")
+    if previous.get("fingerprint") == current and isinstance(events, list):
+        for to_err, line in events:
+            stream = sys.stderr if to_err else sys.stdout
+            stream.write(f"{line}\n")
+            stream.flush()
+        code: int = int(previous.get("code", 1))
+        return code
+    _pending.update(record=record, fingerprint=current, files=files.seen)
+    return None
+
+
+def emit(events: Sequence[Event], code: int) -> None:
+    """Print a command's lines, record them when `replay` asked for it, and exit with `code`."""
+    import click
+
+    for to_err, line in events:
+        click.echo(line, err=to_err)
+    record = _pending.pop("record", None)
+    if isinstance(record, Path) and code in (0, 1):
+        data = {"fingerprint": _pending.get("fingerprint"), "events": [list(e) for e in events], "code": code,
+                "files": _pending.get("files"), "recorded_at_ns": time.time_ns()}
+        try:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            temp = record.with_name(record.name + ".part")
+            temp.write_text(json.dumps(data), "utf-8")
+            os.replace(temp, record)
+        except OSError:
+            pass  # best effort: a missing record only costs a full run next time
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+def _read(record: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(record.read_text("utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _with_folder(current: str, folder: Path, files: FileHashes) -> str | None:
+    """Add a folder outside the project (the fact check's archive) to the fingerprint."""
+    digest = blake2b(current.encode(), digest_size=20)
+    try:
+        if folder.is_dir():
+            _hash_tree(digest, str(folder.resolve()), "<archive>/", set(), [0, 0], known=files)
+        else:
+            digest.update(b"<no archive folder>")
+    except (OSError, _TooBigError):
+        return None
+    return digest.hexdigest()
