@@ -56,6 +56,8 @@ class BuildResult:
     book: Book
     cited: tuple[str, ...]
     bytes: int
+    layout: str = ""
+    """How the pages were laid out (one pass, or parts in worker processes), for `--verbose`."""
 
 
 def prepare(project_dir: Path) -> tuple[Project, CitationIndex]:
@@ -94,6 +96,7 @@ def build(request: BuildRequest) -> BuildResult:
     rendered = render_html(book, theme, options)
     target = request.output or default_output(project, book.edition.name, request.format)
     pages: int | None = None
+    layout = ""
     if request.format == "html":
         data = rendered.html.encode("utf-8")
     else:
@@ -104,9 +107,10 @@ def build(request: BuildRequest) -> BuildResult:
                          pdf_variant=book.edition.pdf_variant, created=options.build_date,
                          source_lines=_source_lines(book, theme),
                          policy=SandboxPolicy(project.root, theme, project.config.limits, project.config.remote))
-        data, pages = pdf.data, pdf.pages
+        data, pages, layout = pdf.data, pdf.pages, pdf.layout
     write_atomic(target, data)
-    return BuildResult(target, book.edition.name, pages, time.perf_counter() - started, book, rendered.cited, len(data))
+    return BuildResult(target, book.edition.name, pages, time.perf_counter() - started, book, rendered.cited, len(data),
+                       layout)
 
 
 def default_output(project: Project, edition: str, output_format: OutputFormat) -> Path:

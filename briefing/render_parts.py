@@ -49,7 +49,17 @@ class PartsResult:
     pages: int
     warnings: tuple[str, ...]
     laid_out: int
-    """Parts laid out in this build (the rest came from the cache)."""
+    """Layouts made in this build (parts from the cache need none)."""
+    parts: int = 0
+    dropped: int = 0
+    """Parts laid out twice: over a worker's memory budget, dropped after their first layout."""
+
+    workers: int = 0
+
+    def describe(self) -> str:
+        """For `--verbose`: how many parts, processes and layouts this build took."""
+        again = f" ({self.dropped} laid out twice, to stay within the workers' memory budget)" if self.dropped else ""
+        return f"{self.parts} parts in {self.workers} worker processes, {self.laid_out} layouts{again}"
 
 
 @dataclass
@@ -65,6 +75,7 @@ class _Run:
     replies: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     laid_out: int = 0
+    dropped: int = 0
 
     def run(self, jobs: list[_Job]) -> None:
         """Run every job's steps, each job on one worker, as many at once as there are workers."""
@@ -92,13 +103,14 @@ class _Run:
             if reply[0] == "ready":
                 continue
             job = active.pop(worker)
-            if reply[0] == "error" or (reply[0] in ("laid", "pdf") and reply[-1 if reply[0] == "laid" else 3]):
+            if reply[0] == "error" or (reply[0] in ("laid", "pdf") and reply[5 if reply[0] == "laid" else 3]):
                 raise _AbandonError(str(reply[2]) if reply[0] == "error" else f"a resource was refused: {reply}"[:2000])
             if reply[0] == "pdf":
                 worker.holds.discard(reply[1])
-                self.warnings += reply[4]
-            else:
-                self.warnings += reply[4]
+            elif reply[0] == "laid" and not reply[6]:
+                worker.holds.discard(reply[1])  # over its memory budget: laid out again when finished
+                self.dropped += 1
+            self.warnings += reply[4]
             self.replies[reply[1]] = reply
             if job.steps:
                 waiting.insert(0, job)
@@ -130,8 +142,8 @@ def render_in_parts(html: str, base_url: str, project_root: Path, theme: Theme, 
 def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: _Cache, run: _Run) -> PartsResult:
     front = book.parts[0]
 
-    def layout(key: str, text: str, start: int, count: int) -> tuple[Any, ...]:
-        return ("layout", key, text, base_url, policy, start, count)
+    def layout(key: str, text: str, start: int, count: int, keep: bool = False) -> tuple[Any, ...]:
+        return ("layout", key, text, base_url, policy, start, count, keep)
 
     keys = {part.index: cache.key("flow", part.html, part.footnote_start) for part in book.parts}
     info: dict[int, dict[str, Any]] = {}
@@ -165,12 +177,13 @@ def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: _Cache
             continue
         finish: tuple[Any, ...] = ("finish", flow_key, offsets[part.index], total, {})
         if part is front:
-            jobs.append(_Job(flow_key, [layout(flow_key, stub_html, 0, front.footnotes), finish]))
+            jobs.append(_Job(flow_key, [layout(flow_key, stub_html, 0, front.footnotes, keep=True), finish]))
         elif flow_key in held:
             holder = next(w for w in run.pool.workers if flow_key in w.holds)
             jobs.append(_Job(flow_key, [finish], holder))
         else:
-            jobs.append(_Job(flow_key, [layout(flow_key, part.html, part.footnote_start, part.footnotes), finish]))
+            jobs.append(_Job(flow_key, [layout(flow_key, part.html, part.footnote_start, part.footnotes, keep=True),
+                                        finish]))
     for key in held - {job.key for job in jobs}:
         holder = next(w for w in run.pool.workers if key in w.holds)
         holder.submit(("drop", key))
@@ -190,7 +203,8 @@ def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: _Cache
             cache.store_pdf(final, done[2])
         data = cache.pdf(final)
         pdfs.append(PartPdf(data, info[part.index]["pages"]))
-    return PartsResult(assemble(pdfs), total, tuple(dict.fromkeys(run.warnings)), run.laid_out)
+    return PartsResult(assemble(pdfs), total, tuple(dict.fromkeys(run.warnings)), run.laid_out, len(book.parts),
+                       run.dropped, len(run.pool.workers))
 
 
 def _offsets(book: SplitBook, info: dict[int, dict[str, Any]]) -> tuple[dict[int, int], int]:
@@ -362,6 +376,6 @@ def render_book_pdf(html: str, base_url: str, project_root: Path, theme: Theme, 
     if pdf_variant is None and parts_worthwhile(project_root):
         result = render_in_parts(html, base_url, project_root, theme, policy or SandboxPolicy(project_root, theme))
         if result is not None:
-            return RenderedPdf(result.data, result.pages, result.warnings)
+            return RenderedPdf(result.data, result.pages, result.warnings, result.describe())
     return render_pdf(html, base_url, project_root, theme, pdf_variant=pdf_variant, created=created,
                       source_lines=source_lines, policy=policy)

@@ -26,6 +26,8 @@ class RenderedPdf:
     data: bytes
     pages: int
     warnings: tuple[str, ...] = ()
+    layout: str = "one WeasyPrint pass"
+    """How the pages were laid out, for `--verbose`."""
 
 
 class _Collect(logging.Handler):

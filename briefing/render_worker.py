@@ -4,8 +4,8 @@ Started by `briefing.render_pool` as `python -m briefing.render_worker`; it impo
 once, keeps one FontConfiguration, and answers requests read from stdin (length-prefixed
 pickles, see `render_pool.send`/`receive`) until stdin closes:
 
-- ("layout", key, html, base_url, policy, footnote_start, footnotes)
-      → ("laid", key, pages, anchors, warnings, refusals)
+- ("layout", key, html, base_url, policy, footnote_start, footnotes, keep)
+      → ("laid", key, pages, anchors, warnings, refusals, held)
 - ("finish", key, offset, total, pdf_options) → ("pdf", key, data, refusals, warnings)
 - ("drop", key) → nothing (forget a laid-out part)
 - ("call", key, "module:function", args, kwargs) → ("result", key, value, warnings), or
@@ -13,7 +13,12 @@ pickles, see `render_pool.send`/`receive`) until stdin closes:
 
 Any failure answers ("error", key, message, refusals); the parent then renders in one pass.
 Laid-out parts stay in this process between "layout" and "finish": WeasyPrint documents
-cannot be pickled, and page numbers are known only once every part is laid out.
+cannot be pickled, and page numbers are known only once every part is laid out. To keep a
+big book in bounded memory, a part laid out while the process is over its memory budget
+(`BRIEFING_WORKER_MIB`, default 200 MiB of resident memory) is not kept (`held` is False)
+unless the request says `keep`:
+only its page count and anchors are reported, and the parent has it laid out again, with
+its page numbers, when it is finished.
 """
 
 from __future__ import annotations
@@ -58,16 +63,25 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
         refusals: list[Any] = []
         try:
             if kind == "layout":
-                _, _, html, base_url, policy, footnote_start, footnotes = request
+                _, _, html, base_url, policy, footnote_start, footnotes, keep = request
                 part = layout_part(html, base_url, policy, font_config, footnote_start, footnotes)
-                parts[key] = part
                 refusals = part.policy.refusals
-                send(replies, ("laid", key, part.pages, part.anchors, list(collect.messages), list(refusals)))
+                held = keep or resident_mib() < memory_budget_mib()
+                if held:
+                    parts[key] = part
+                reply = ("laid", key, part.pages, part.anchors, list(collect.messages), list(refusals), held)
+                del part
+                if not held:
+                    release_memory()
+                send(replies, reply)
             elif kind == "finish":
                 _, _, offset, total, pdf_options = request
                 part = parts.pop(key)
                 data = finish_part(part, offset, total, pdf_options)
-                send(replies, ("pdf", key, data, list(part.policy.refusals), list(collect.messages)))
+                reply = ("pdf", key, data, list(part.policy.refusals), list(collect.messages))
+                del part
+                release_memory()
+                send(replies, reply)
             elif kind == "drop":
                 parts.pop(key, None)
             elif kind == "call":
@@ -84,6 +98,34 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
             if os.environ.get("BRIEFING_DEBUG"):
                 detail += "\n" + traceback.format_exc()
             send(replies, ("error", key, detail, refusals))
+
+
+def memory_budget_mib() -> float:
+    """Resident memory above which a laid-out part is not kept (`BRIEFING_WORKER_MIB`)."""
+    try:
+        return float(os.environ.get("BRIEFING_WORKER_MIB", "") or 200)
+    except ValueError:
+        return 200.0
+
+
+def resident_mib() -> float:
+    """This process's resident memory, from /proc (0 where there is none: keep every part)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def release_memory() -> None:
+    """Free what a dropped or finished part held, and give freed heap back to the system (glibc)."""
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _picklable(exc: Exception) -> Exception:

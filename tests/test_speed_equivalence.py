@@ -97,6 +97,20 @@ def test_parts_path_equals_single_pass(speed: Path, reference: Path, tmp_path: P
     assert_same_for_a_reader(reference, output, tmp_path)
 
 
+def test_parts_laid_out_twice_under_a_memory_budget_equal_single_pass(reference: Path, tmp_path: Path) -> None:
+    """A worker over its memory budget drops a laid-out part and lays it out again, numbered, at the end."""
+    project = copy_fixture("speed", tmp_path)  # no cached parts: every part is laid out
+    output = tmp_path / "budget.pdf"
+    result = run_briefing("--verbose", "build", "--project", project, "-o", output, "--force",
+                          env={**PARTS, "BRIEFING_WORKER_MIB": "1"})
+    assert result.code == 0, result.stderr
+    layout = re.search(r"layout: (\d+) parts in \d+ worker processes, (\d+) layouts \((\d+) laid out twice", result.stdout)
+    assert layout, result.stdout
+    parts, layouts, twice = map(int, layout.groups())
+    assert twice == parts and layouts == 2 * parts, result.stdout  # every part dropped, then laid out again
+    assert_same_for_a_reader(reference, output, tmp_path)
+
+
 def test_cached_parts_after_an_edit_equal_single_pass(speed: Path, tmp_path: Path) -> None:
     """One sentence changed: the other chapters come from the cache; the book still matches."""
     project = copy_fixture("speed", tmp_path / "edit")

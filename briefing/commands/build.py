@@ -60,3 +60,5 @@ def build(project_dir: Path | None, edition: str | None, sections: tuple[str, ..
     console.say(f"wrote {display_path(result.path)} ({pages}{result.seconds:.1f} s)", "good")
     console.detail(f"edition {result.edition}: {len(result.book.chapters)} chapters, {len(result.cited)} sources "
                    f"cited, marked {result.book.marking}, {result.bytes:,} bytes")
+    if result.layout:
+        console.detail(f"layout: {result.layout}")
