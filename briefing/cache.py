@@ -27,8 +27,8 @@ from __future__ import annotations
 import json
 import os
 import time
-from stat import S_ISREG
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING
 
 from . import __version__

@@ -7,9 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
 from conftest import REPO, pdf_outline_titles, run_briefing
+from pypdf import PdfReader
 
 SECTOR_CHAPTERS = ["Mining and critical minerals", "Digital and ICT", "Climate change and environment",
                    "Health", "Diplomacy, people and culture"]
