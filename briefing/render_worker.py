@@ -69,7 +69,8 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
                 held = keep or resident_mib() < memory_budget_mib()
                 if held:
                     parts[key] = part
-                reply: tuple[Any, ...] = ("laid", key, part.pages, part.anchors, list(collect.messages), list(refusals), held)
+                reply: tuple[Any, ...] = ("laid", key, part.pages, part.anchors, list(collect.messages),
+                                          list(refusals), held)
                 del part
                 if not held:
                     release_memory()
