@@ -23,9 +23,9 @@ ROWS = [
     ("release_one", "6. `briefing release`, one edition"),
     ("release_all", "   `briefing release`, all editions"),
     ("help", "7. `briefing --help`"),
-    ("list_first", "   `briefing list`, first run after a change"),
+    ("list_first", "   `briefing list`, first run after a section is edited"),
     ("list", "   `briefing list`, repeated (answered from the record)"),
-    ("check_first", "   `briefing check`, first run after a change"),
+    ("check_first", "   `briefing check`, first run after a section is edited"),
     ("check", "   `briefing check`, repeated (answered from the record)"),
     ("scale_30", "8. synthetic book, ~30 pages (cold)"),
     ("scale_100", "   synthetic book, ~100 pages (cold)"),
@@ -55,7 +55,7 @@ def _machine() -> list[str]:
 def _versions() -> list[str]:
     from importlib.metadata import PackageNotFoundError, version
 
-    found = [f"Python {platform.python_version()}"]
+    found = [f"Python {platform.python_version()} ({sys.prefix}{', a virtual environment' if sys.prefix != sys.base_prefix else ''})"]
     for name in ("briefing", "weasyprint", "pydyf", "pypdf", "fonttools", "pypandoc-binary"):
         try:
             found.append(f"{name} {version(name)}")
@@ -103,7 +103,7 @@ def _targets(results: dict[str, Series], facts: dict[str, object]) -> list[tuple
     editions = facts.get("editions", 0)
     add(f"all {editions} editions / one edition (release)", _ratio(results, "release_all", "release_one"), 3.0)
     for name in ("help", "list", "check", "list_first", "check_first"):
-        label = "--help" if name == "help" else name.replace("_first", "` (first run after a change")
+        label = "--help" if name == "help" else name.replace("_first", "` (after an edit")
         add(f"`briefing {label}{')' if name.endswith('_first') else '`'}",
             results[name].median if name in results else float("nan"), 0.2, "s")
     if "scale_30" in results and "scale_300" in results:

@@ -92,7 +92,7 @@ def replay(arguments: Sequence[str]) -> int | None:
                           sort_keys=True)
     record = root / "build" / ".cache" / "answers" / f"{blake2b(key_text.encode(), digest_size=12).hexdigest()}.json"
     previous = _read(record)
-    files = FileHashes(dict(previous.get("files") or {}), int(previous.get("recorded_at_ns") or 0))
+    files = _known_hashes(root, previous)
     current = fingerprint(root, {"answer": key_text}, known=files)
     if current is None:
         return None
@@ -133,6 +133,23 @@ def emit(events: Sequence[Event], code: int) -> None:
             pass  # best effort: a missing record only costs a full run next time
     if code:
         raise click.exceptions.Exit(code)
+
+
+def _known_hashes(root: Path, previous: dict[str, Any]) -> FileHashes:
+    """File hashes recorded by this command's last run and by the project's other records
+    (other answers, builds), each trusted only for files older than its own record."""
+    merged: dict[str, list[Any]] = {}
+    records = [previous, *(_read(path) for path in sorted((root / "build").glob(".*.inputs"))),
+               *(_read(path) for path in sorted((root / "build" / ".cache" / "answers").glob("*.json"))[:20])]
+    for data in records:
+        files, recorded_at = data.get("files"), data.get("recorded_at_ns")
+        if not isinstance(files, dict) or not isinstance(recorded_at, int):
+            continue
+        for path, entry in files.items():
+            if (path not in merged and isinstance(entry, list) and len(entry) == 3
+                    and isinstance(entry[1], int) and entry[1] < recorded_at - FileHashes.RACY_NS):
+                merged[path] = entry
+    return FileHashes(merged, 2**62)
 
 
 def _read(record: Path) -> dict[str, Any]:
