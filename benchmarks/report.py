@@ -55,7 +55,8 @@ def _machine() -> list[str]:
 def _versions() -> list[str]:
     from importlib.metadata import PackageNotFoundError, version
 
-    found = [f"Python {platform.python_version()} ({sys.prefix}{', a virtual environment' if sys.prefix != sys.base_prefix else ''})"]
+    where = sys.prefix + (", a virtual environment" if sys.prefix != sys.base_prefix else "")
+    found = [f"Python {platform.python_version()} ({where})"]
     for name in ("briefing", "weasyprint", "pydyf", "pypdf", "fonttools", "pypandoc-binary"):
         try:
             found.append(f"{name} {version(name)}")
