@@ -13,7 +13,9 @@ What a reader meets is rebuilt for the whole book:
 
 from __future__ import annotations
 
+import hashlib
 import io
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -48,7 +50,7 @@ def assemble(parts: Sequence[PartPdf]) -> bytes:
     info: dict[str, Any] = {}
     language = None
     for number, part in enumerate(parts):
-        reader = PdfReader(io.BytesIO(part.data))
+        reader = _reader(part.data, PdfReader)
         pages: dict[int, Any] = {}
         for page in reader.pages[: part.keep]:
             added = writer.add_page(page)
@@ -80,6 +82,24 @@ def assemble(parts: Sequence[PartPdf]) -> bytes:
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
+
+
+_READERS: OrderedDict[bytes, Any] = OrderedDict()
+"""Parsed part PDFs by content hash: a warm process (watch, preview) re-assembles the book after
+every edit, and most parts are the same bytes as last time. Only read from, never changed."""
+_READERS_KEEP = 64
+
+
+def _reader(data: bytes, reader_class: Any) -> Any:
+    key = hashlib.blake2b(data, digest_size=20).digest()
+    reader = _READERS.get(key)
+    if reader is None:
+        reader = _READERS[key] = reader_class(io.BytesIO(data))
+        while len(_READERS) > _READERS_KEEP:
+            _READERS.popitem(last=False)
+    else:
+        _READERS.move_to_end(key)
+    return reader
 
 
 def _read_outline(first: Any, pages: dict[int, Any]) -> list[_Bookmark]:

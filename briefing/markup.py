@@ -10,8 +10,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import xml.etree.ElementTree as ET
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import markdown
@@ -38,6 +40,14 @@ class NoteState:
     seen: set[str] = field(default_factory=set)
     cited: list[str] = field(default_factory=list)
     """Keys in order of first citation."""
+    _digest: str = field(default="", repr=False, compare=False)
+
+    def references_digest(self) -> str:
+        """A hash of the references' content (every field, in id order)."""
+        if not self._digest:
+            text = repr(sorted((key, ref.model_dump(by_alias=True)) for key, ref in self.references.items()))
+            self._digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+        return self._digest
 
     def note_for(self, citations: tuple[Citation, ...]) -> str:
         """The HTML text of one footnote for a citation group; later notes use short forms."""
@@ -225,11 +235,39 @@ class BriefingExtension(Extension):
         md.treeprocessors.register(_BookTreeprocessor(md, self.chapter_id, self.notes), "briefing", 1)
 
 
+_CONVERTED: OrderedDict[str, tuple[str, tuple[str, ...]]] = OrderedDict()
+"""Chapters converted in this process: (HTML, citation keys in first-use order afterwards), by
+`_conversion_key`. A warm process (watch, preview) converts only the chapters an edit changed."""
+_CONVERTED_KEEP = 256
+
+
 def render_markdown(text: str, chapter_id: str, notes: NoteState) -> str:
     """Convert one chapter's Markdown to an HTML fragment."""
+    key = _conversion_key(text, chapter_id, notes)
+    known = _CONVERTED.get(key)
+    if known is not None:
+        _CONVERTED.move_to_end(key)
+        html, cited = known
+        notes.cited[:] = cited
+        notes.seen.clear()
+        notes.seen.update(cited)
+        return html
     md = markdown.Markdown(
         extensions=[*EXTENSIONS, BriefingExtension(chapter_id, notes)],
         extension_configs={"footnotes": {"UNIQUE_IDS": True}, "smarty": {"smart_angled_quotes": False}},
         output_format="html",
     )
-    return str(md.convert(text))
+    html = str(md.convert(text))
+    _CONVERTED[key] = (html, tuple(notes.cited))
+    while len(_CONVERTED) > _CONVERTED_KEEP:
+        _CONVERTED.popitem(last=False)
+    return html
+
+
+def _conversion_key(text: str, chapter_id: str, notes: NoteState) -> str:
+    """Everything a chapter's HTML depends on: its text and id, the references, and which
+    sources earlier chapters cited first (the first citation of a source is a full note)."""
+    digest = hashlib.blake2b(digest_size=20)
+    for piece in (text, chapter_id, notes.references_digest(), "\0".join(notes.cited), markdown.__version__):
+        digest.update(piece.encode("utf-8", "surrogatepass") + b"\1")
+    return digest.hexdigest()

@@ -8,6 +8,9 @@ many aliases (the "billion laughs" expansion bomb) are refused before they are b
 
 from __future__ import annotations
 
+import copy
+import hashlib
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -134,11 +137,31 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+_PARSED: OrderedDict[tuple[bytes, str, int], tuple[Any, list[Problem]]] = OrderedDict()
+"""Files parsed in this process, by text, path and first line. A warm process (watch, preview)
+re-reads every file on each edit; YAML with line numbers is parsed by pure-Python PyYAML."""
+_PARSED_KEEP = 256
+
+
 def parse_yaml(text: str, path: Path, first_line: int = 1) -> tuple[Any, list[Problem]]:
     """Parse YAML text; lines are shifted so that the text's first line is `first_line`.
 
-    Returns the data (None on error) and the problems found.
+    Returns the data (None on error) and the problems found. The data is the caller's own (a
+    copy when the same text was parsed before in this process), free to change.
     """
+    key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest(), str(path), first_line)
+    known = _PARSED.get(key)
+    if known is None:
+        known = _PARSED[key] = _parse_yaml(text, path, first_line)
+        while len(_PARSED) > _PARSED_KEEP:
+            _PARSED.popitem(last=False)
+    else:
+        _PARSED.move_to_end(key)
+    data, problems = known
+    return copy.deepcopy(data), list(problems)
+
+
+def _parse_yaml(text: str, path: Path, first_line: int) -> tuple[Any, list[Problem]]:
     shift = first_line - 1
     try:
         loader = _Loader(text)

@@ -10,8 +10,10 @@ the page an internal link leads to) and, for good measure, every page rendered t
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,6 +111,37 @@ def test_parts_laid_out_twice_under_a_memory_budget_equal_single_pass(reference:
     parts, layouts, twice = map(int, layout.groups())
     assert twice == parts and layouts == 2 * parts, result.stdout  # every part dropped, then laid out again
     assert_same_for_a_reader(reference, output, tmp_path)
+
+
+WARM_EDIT = """
+import sys
+from pathlib import Path
+from briefing.pipeline import BuildRequest
+from briefing.watch import run_build
+project, output = Path(sys.argv[1]), Path(sys.argv[2])
+request = BuildRequest(project, output=output)
+assert run_build(request, 1, ()).ok
+overview = project / "content" / "overview.md"
+text = overview.read_text("utf-8")
+assert "[@alpha2023" in text
+overview.write_text(text.replace("[@alpha2023", "[@gamma2024"), "utf-8")
+event = run_build(request, 2, (overview,))
+assert event.ok, event
+"""
+
+
+def test_a_warm_process_after_an_edit_equals_single_pass(tmp_path: Path) -> None:
+    """Watch and preview keep converted chapters, parsed YAML and part PDFs between builds. The
+    edit moves a source's first citation to the first chapter: every later chapter that cites
+    it must now print the short note, although its own text did not change."""
+    project = copy_fixture("speed", tmp_path)
+    warm = tmp_path / "warm.pdf"
+    result = subprocess.run([sys.executable, "-c", WARM_EDIT, str(project), str(warm)], capture_output=True,
+                            text=True, env={**os.environ, **PARTS}, timeout=600, check=False)
+    assert result.returncode == 0, result.stderr
+    reference = tmp_path / "single.pdf"
+    build(project, reference, SINGLE)
+    assert_same_for_a_reader(reference, warm, tmp_path)
 
 
 def test_cached_parts_after_an_edit_equal_single_pass(speed: Path, tmp_path: Path) -> None:
