@@ -106,7 +106,8 @@ def test_parts_laid_out_twice_under_a_memory_budget_equal_single_pass(reference:
     result = run_briefing("--verbose", "build", "--project", project, "-o", output, "--force",
                           env={**PARTS, "BRIEFING_WORKER_MIB": "1"})
     assert result.code == 0, result.stderr
-    layout = re.search(r"layout: (\d+) parts in \d+ worker processes, (\d+) layouts \((\d+) laid out twice", result.stdout)
+    layout = re.search(r"layout: (\d+) parts in \d+ worker processes, (\d+) layouts \((\d+) laid out twice",
+                       result.stdout)
     assert layout, result.stdout
     parts, layouts, twice = map(int, layout.groups())
     assert twice == parts and layouts == 2 * parts, result.stdout  # every part dropped, then laid out again
