@@ -32,6 +32,7 @@ from .manifest import manifest_json, merge_shards, read_shard, write_release
 from .models import Project
 from .pipeline import _source_lines, prepare
 from .render_html import RenderOptions, base_url, render_html
+from .render_pool import default_jobs, run_calls, shared_pool
 from .theme import Theme, load_theme
 
 
@@ -137,19 +138,38 @@ def release(request: ReleaseRequest, on_edition: Callable[[EditionResult], None]
         from .since import load_earlier_state
 
         earlier = load_earlier_state(request.since, project.root)
-    plans = _plan(project, theme, names, date, request.pdf_variant, earlier)
     results: list[EditionResult] = []
     pdfs: dict[str, bytes] = {}
     records = []
     with pinned_environment(date) as epoch:
-        for plan in plans:
-            result, data = _render(plan, project, theme)
+        parallel = len(names) > 1 and default_jobs() > 1
+        if parallel:
+            shared_pool()  # the workers start (in the pinned environment) while the HTML is prepared
+        plans = _plan(project, theme, names, date, request.pdf_variant, earlier)
+        if parallel and len(plans) > 1:
+            # One edition per worker process at a time; progress is reported in the editions'
+            # order, each line as soon as that edition and those before it have ended.
+            ended: dict[int, EditionResult] = {}
+
+            def done(index: int, value: tuple[EditionResult, bytes]) -> None:
+                ended[index] = value[0]
+                while on_edition and len(results) in ended:
+                    on_edition(ended[len(results)])
+                    results.append(ended[len(results)])
+
+            rendered = run_calls([("briefing.release:render_edition", (plan, project, theme), {}) for plan in plans],
+                                 on_result=done)
+        else:
+            rendered = []
+            for plan in plans:
+                rendered.append(render_edition(plan, project, theme))
+                if on_edition:
+                    on_edition(rendered[-1][0])
+        results = [result for result, _ in rendered]
+        for plan, (result, data) in zip(plans, rendered, strict=True):
             pdfs[result.file] = data
             records.append({**plan.record, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
                             "pages": result.pages})
-            results.append(result)
-            if on_edition:
-                on_edition(result)
         run = _run_record(project, theme, planned_names, date, epoch, request, earlier)
     manifest = manifest_json(_project_record(project), run, records, str(request.shard) if request.shard else None)
     out = request.out or project.root / "dist"
@@ -216,7 +236,8 @@ def _plan(project: Project, theme: Theme, names: Sequence[str], date: dt.datetim
     return plans
 
 
-def _render(plan: _Planned, project: Project, theme: Theme) -> tuple[EditionResult, bytes]:
+def render_edition(plan: _Planned, project: Project, theme: Theme) -> tuple[EditionResult, bytes]:
+    """One edition's PDF: here, or in a worker process through `render_pool.run_calls`."""
     from .accessibility import finish_pdf, untagged_figures
     from .fetch import SandboxPolicy
     from .render_pdf import render_pdf

@@ -20,7 +20,7 @@ import struct
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -196,12 +196,13 @@ def close_shared_pool() -> None:
 
 
 def run_calls(calls: Sequence[tuple[str, tuple[Any, ...], dict[str, Any]]],
-              pool: RenderPool | None = None) -> list[Any]:
+              pool: RenderPool | None = None, on_result: Callable[[int, Any], None] | None = None) -> list[Any]:
     """Run importable functions in the worker processes, as many at once as there are workers.
 
     Each call is ("module:function", args, kwargs); arguments and results must pickle. Returns
     the results in the order of `calls`; the first exception (in that order) is raised again
-    here once every call has ended. For `briefing release`: one call per edition renders the
+    here once every call has ended. `on_result(index, value)` hears of each success as it
+    ends. For `briefing release`: one call per edition renders the
     editions in parallel processes, each worker keeping WeasyPrint and its fonts warm. The
     workers inherit this process's environment when they start (a changed environment, such
     as a pinned SOURCE_DATE_EPOCH or an isolated fontconfig, starts new workers).
@@ -223,6 +224,8 @@ def run_calls(calls: Sequence[tuple[str, tuple[Any, ...], dict[str, Any]]],
         index = active.pop(worker)
         if reply[0] == "result":
             results[index] = (True, reply[2])
+            if on_result is not None:
+                on_result(index, reply[2])
         else:
             results[index] = (False, reply[2] if reply[0] == "raised" else WorkerDiedError(str(reply[2])))
     for index in range(len(calls)):
