@@ -45,7 +45,9 @@ def ok(result: Run) -> Run:
 @pytest.fixture(scope="module")
 def two_releases(tmp_path_factory: pytest.TempPathFactory) -> Releases:
     """The fixture released twice from two copies at different paths, the second run in another
-    time zone, locale and working folder, with fontconfig pointed at an empty configuration."""
+    time zone, locale and working folder, with fontconfig pointed at an empty configuration, and
+    with its editions laid out one after another in this process (`BRIEFING_JOBS=1`) where the
+    first run lays them out side by side in worker processes."""
     base = tmp_path_factory.mktemp("repro")
     first = copy_fixture("release", base / "one")
     second = copy_fixture("release", base / "two" / "a" / "much" / "deeper" / "checkout")
@@ -56,7 +58,7 @@ def two_releases(tmp_path_factory: pytest.TempPathFactory) -> Releases:
     run = ok(run_briefing("release", "--project", first, env={"PYTHONHASHSEED": "1"}))
     ok(run_briefing("release", "--project", second, "--out", "out-two", cwd=elsewhere, env={
         "TZ": "XST-11", "LC_ALL": "C", "LANG": "C", "LANGUAGE": "C", "FONTCONFIG_FILE": str(empty),
-        "PYTHONHASHSEED": "2"}))
+        "PYTHONHASHSEED": "2", "BRIEFING_JOBS": "1"}))
     return Releases(first / "dist", elsewhere / "out-two", first, run.stdout)
 
 
