@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
+
+from .recent import Recent
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,8 @@ def assemble(parts: Sequence[PartPdf]) -> bytes:
     info: dict[str, Any] = {}
     language = None
     for number, part in enumerate(parts):
-        reader = _reader(part.data, PdfReader)
+        reader = _READERS.get(hashlib.blake2b(part.data, digest_size=20).digest(),
+                              partial(PdfReader, io.BytesIO(part.data)))
         pages: dict[int, Any] = {}
         for page in reader.pages[: part.keep]:
             added = writer.add_page(page)
@@ -84,22 +87,9 @@ def assemble(parts: Sequence[PartPdf]) -> bytes:
     return output.getvalue()
 
 
-_READERS: OrderedDict[bytes, Any] = OrderedDict()
+_READERS: Recent[Any] = Recent(64)
 """Parsed part PDFs by content hash: a warm process (watch, preview) re-assembles the book after
 every edit, and most parts are the same bytes as last time. Only read from, never changed."""
-_READERS_KEEP = 64
-
-
-def _reader(data: bytes, reader_class: Any) -> Any:
-    key = hashlib.blake2b(data, digest_size=20).digest()
-    reader = _READERS.get(key)
-    if reader is None:
-        reader = _READERS[key] = reader_class(io.BytesIO(data))
-        while len(_READERS) > _READERS_KEEP:
-            _READERS.popitem(last=False)
-    else:
-        _READERS.move_to_end(key)
-    return reader
 
 
 def _read_outline(first: Any, pages: dict[int, Any]) -> list[_Bookmark]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import re
 import xml.etree.ElementTree as ET
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import markdown
@@ -26,6 +25,7 @@ from .blocks import parse_attrs, part_slug
 from .citations import CITATION_GROUP, Citation, parse_group
 from .models import Reference
 from .notes import full_note, short_note
+from .recent import Recent
 
 SPAN = re.compile(r"(?<![!\\])\[(?P<text>[^\[\]\n]+)\]\{(?P<attrs>[^{}\n]*)\}")
 EXTENSIONS = ["tables", "def_list", "attr_list", "md_in_html", "footnotes", "sane_lists", "smarty", "fenced_code"]
@@ -235,32 +235,25 @@ class BriefingExtension(Extension):
         md.treeprocessors.register(_BookTreeprocessor(md, self.chapter_id, self.notes), "briefing", 1)
 
 
-_CONVERTED: OrderedDict[str, tuple[str, tuple[str, ...]]] = OrderedDict()
+_CONVERTED: Recent[tuple[str, tuple[str, ...]]] = Recent(256)
 """Chapters converted in this process: (HTML, citation keys in first-use order afterwards), by
 `_conversion_key`. A warm process (watch, preview) converts only the chapters an edit changed."""
-_CONVERTED_KEEP = 256
 
 
 def render_markdown(text: str, chapter_id: str, notes: NoteState) -> str:
     """Convert one chapter's Markdown to an HTML fragment."""
-    key = _conversion_key(text, chapter_id, notes)
-    known = _CONVERTED.get(key)
-    if known is not None:
-        _CONVERTED.move_to_end(key)
-        html, cited = known
-        notes.cited[:] = cited
-        notes.seen.clear()
-        notes.seen.update(cited)
-        return html
-    md = markdown.Markdown(
-        extensions=[*EXTENSIONS, BriefingExtension(chapter_id, notes)],
-        extension_configs={"footnotes": {"UNIQUE_IDS": True}, "smarty": {"smart_angled_quotes": False}},
-        output_format="html",
-    )
-    html = str(md.convert(text))
-    _CONVERTED[key] = (html, tuple(notes.cited))
-    while len(_CONVERTED) > _CONVERTED_KEEP:
-        _CONVERTED.popitem(last=False)
+    def convert() -> tuple[str, tuple[str, ...]]:
+        md = markdown.Markdown(
+            extensions=[*EXTENSIONS, BriefingExtension(chapter_id, notes)],
+            extension_configs={"footnotes": {"UNIQUE_IDS": True}, "smarty": {"smart_angled_quotes": False}},
+            output_format="html",
+        )
+        return str(md.convert(text)), tuple(notes.cited)
+
+    html, cited = _CONVERTED.get(_conversion_key(text, chapter_id, notes), convert)
+    notes.cited[:] = cited  # the citation state after this chapter, whether converted now or before
+    notes.seen.clear()
+    notes.seen.update(cited)
     return html
 
 

@@ -138,7 +138,6 @@ def release(request: ReleaseRequest, on_edition: Callable[[EditionResult], None]
         from .since import load_earlier_state
 
         earlier = load_earlier_state(request.since, project.root)
-    results: list[EditionResult] = []
     pdfs: dict[str, bytes] = {}
     records = []
     with pinned_environment(date) as epoch:
@@ -150,12 +149,13 @@ def release(request: ReleaseRequest, on_edition: Callable[[EditionResult], None]
             # One edition per worker process at a time; progress is reported in the editions'
             # order, each line as soon as that edition and those before it have ended.
             ended: dict[int, EditionResult] = {}
+            reported: list[EditionResult] = []
 
             def done(index: int, value: tuple[EditionResult, bytes]) -> None:
                 ended[index] = value[0]
-                while on_edition and len(results) in ended:
-                    on_edition(ended[len(results)])
-                    results.append(ended[len(results)])
+                while on_edition and len(reported) in ended:
+                    reported.append(ended[len(reported)])
+                    on_edition(reported[-1])
 
             rendered = run_calls([("briefing.release:render_edition", (plan, project, theme), {}) for plan in plans],
                                  on_result=done)

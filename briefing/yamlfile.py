@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import yaml
 from yaml.events import AliasEvent
 
 from .errors import Problem
+from .recent import Recent
 
 MAX_ALIASES = 100
 """More aliases than this in one document is refused: no briefing file needs them."""
@@ -137,10 +137,9 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-_PARSED: OrderedDict[tuple[bytes, str, int], tuple[Any, list[Problem]]] = OrderedDict()
+_PARSED: Recent[tuple[Any, list[Problem]]] = Recent(256)
 """Files parsed in this process, by text, path and first line. A warm process (watch, preview)
 re-reads every file on each edit; YAML with line numbers is parsed by pure-Python PyYAML."""
-_PARSED_KEEP = 256
 
 
 def parse_yaml(text: str, path: Path, first_line: int = 1) -> tuple[Any, list[Problem]]:
@@ -150,14 +149,7 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> tuple[Any, list[Pr
     copy when the same text was parsed before in this process), free to change.
     """
     key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest(), str(path), first_line)
-    known = _PARSED.get(key)
-    if known is None:
-        known = _PARSED[key] = _parse_yaml(text, path, first_line)
-        while len(_PARSED) > _PARSED_KEEP:
-            _PARSED.popitem(last=False)
-    else:
-        _PARSED.move_to_end(key)
-    data, problems = known
+    data, problems = _PARSED.get(key, lambda: _parse_yaml(text, path, first_line))
     return copy.deepcopy(data), list(problems)
 
 
