@@ -206,8 +206,13 @@ def _image_problem(suffix: str, data: bytes, limits: Limits) -> str:
         return ""
     import warnings
 
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
+    # Importing WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process, which would
+    # let a cut-off file through this check in any process that has rendered before (watch,
+    # preview, the part workers): the check sets its own value while it runs.
+    truncated_allowed = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -223,6 +228,8 @@ def _image_problem(suffix: str, data: bytes, limits: Limits) -> str:
         return "the file is not an image briefing can read (PNG, JPEG, GIF, WebP, TIFF or SVG)"
     except Exception as exc:  # Pillow raises many kinds on a broken file
         return f"the image is damaged or incomplete ({exc})"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated_allowed
     return ""
 
 

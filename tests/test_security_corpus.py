@@ -112,3 +112,18 @@ def test_the_corpus_covers_every_kind_of_attack_the_issue_names() -> None:
              "huge-file", "binary-file", "invalid-utf8", "unterminated-div", "nested-markings",
              "content-folder-outside", "templates-folder-absolute"]
     assert not [kind for kind in kinds if kind not in CASES]
+
+
+def test_a_cut_off_image_is_refused_in_a_process_that_has_rendered_before(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """WeasyPrint's import tells Pillow to accept truncated images process-wide; a warm process
+    (watch, preview, or this test process) must still refuse one."""
+    import weasyprint  # noqa: F401  (what an earlier build in the same process has done)
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES, "the premise: WeasyPrint set it"
+    project, spec = _prepare("image-truncated", tmp_path)
+    result = run_in_process("build", "--force", "-o", "build/out.pdf", cwd=project, monkeypatch=monkeypatch)
+    assert result.code == 1, (result.code, result.stdout)
+    assert f"{spec['where']}: " in result.stderr and spec["message"] in result.stderr, result.stderr
+    assert (project / "build" / "out.pdf").read_bytes() == PREVIOUS, "a failed build changed the existing output"
