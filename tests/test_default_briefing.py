@@ -143,3 +143,10 @@ def test_the_timeline_ends_on_the_page_it_starts(release: dict[str, Path]) -> No
         pages = pdf_pages_text(release[name])
         start = next(page for page in pages if "Timeline, 1990–2025" in page)
         assert "35th anniversary year" in start, name
+
+
+def test_a_note_call_never_fuses_with_the_figure_or_call_before_it(release: dict[str, Path]) -> None:
+    """The key-facts row "2018–2024" with its note call reads "2018–2024 21", not "2018–202421"."""
+    text = "\n".join(pdf_pages_text(release["full"]))
+    assert re.search(r"2018–2024\u200a\d+", text)
+    assert not re.search(r"2018–2024\d", text)
