@@ -33,7 +33,7 @@ INTERNAL_ADVICE = [
     "Address him as President Khurelsukh",
     "Monitor, as KIEP advises, but do not offer Korean support in this round",
     "keep third countries out of joint texts",
-    "Korea gains in Mongolia only if it keeps its supply-chain strategy visibly separate",
+    "gains in Mongolia only if it keeps its supply-chain strategy visibly separate",
     "Commit to no timetable",
     "Mongolia will not trade its neutrality for closer ties with Seoul",
 ]
