@@ -366,7 +366,7 @@ def start_workers(project_root: Path | None = None) -> None:
 def render_book_pdf(html: str, base_url: str, project_root: Path, theme: Theme, *,
                     pdf_variant: str | None = None, created: Any = None,
                     source_lines: dict[str, tuple[Path, int]] | None = None,
-                    policy: SandboxPolicy | None = None) -> Any:
+                    policy: SandboxPolicy) -> Any:
     """`render_pdf` with the same arguments and result, through the parts path where it applies.
 
     Tagged or PDF/A variants, and anything `render_in_parts` declines, go through `render_pdf`,
@@ -374,7 +374,7 @@ def render_book_pdf(html: str, base_url: str, project_root: Path, theme: Theme, 
     from .render_pdf import RenderedPdf, render_pdf
 
     if pdf_variant is None and parts_worthwhile(project_root):
-        result = render_in_parts(html, base_url, project_root, theme, policy or SandboxPolicy(project_root, theme))
+        result = render_in_parts(html, base_url, project_root, theme, policy)
         if result is not None:
             return RenderedPdf(result.data, result.pages, result.warnings, result.describe())
     return render_pdf(html, base_url, project_root, theme, pdf_variant=pdf_variant, created=created,

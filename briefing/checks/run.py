@@ -137,10 +137,12 @@ def _check_editions(project: Project, options: CheckOptions, report: CheckReport
 
     report.edition = book.edition.name
     if options.pages:
-        from ..source_date import source_date
+        from ..pipeline import BuildRequest, make_book
         from .budget import measure_chapters, store_measurement
 
-        report.pages, report.pages_measured = measure_chapters(book, source_date(project)), "now"
+        made = make_book(BuildRequest(project.root, book.edition.name))  # the PDF `build` writes, kept in memory
+        report.pages = measure_chapters(made.data, [chapter.section.id for chapter in made.book.chapters])
+        report.pages_measured = "now"
         store_measurement(book, inputs_fingerprint(book), report.pages)
     else:
         kept = measurement_path(book).is_file()  # hashing the inputs costs time: only when there is something to reuse
