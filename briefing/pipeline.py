@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .citations import CitationIndex, resolve_citations
 from .errors import ProblemCollector, UserError
-from .load import load_project
+from .load import ProjectFiles, load_project
 from .models import Project
 from .validate import validate_project
 
@@ -82,20 +82,28 @@ class MadeBook:
     """None for `--format html`."""
 
 
+def read_project(project_dir: Path, problems: ProblemCollector) -> tuple[ProjectFiles, Project]:
+    """Load and validate; validation problems go to `problems` (with errors, the project is incomplete).
+
+    A project that cannot be read at all (no briefing.yaml, an unreadable file) raises `UserError`.
+    """
+    files = load_project(project_dir)
+    return files, validate_project(files, problems)
+
+
 def prepare(project_dir: Path, problems: ProblemCollector | None = None) -> tuple[Project, CitationIndex]:
     """Load, validate and resolve citations: everything short of choosing an edition.
 
-    Validation errors are raised at once (nothing sound is left to check). Citation problems
-    go to `problems` when given, so the caller can add the later stages' problems to them;
-    else they are raised here.
+    With validation errors, they are raised here with the citations' problems (the later
+    stages would have nothing sound to work on). Otherwise citation problems go to `problems`
+    when given, so the caller can add the later stages' problems to them; else they are raised.
     """
     collect = problems if problems is not None else ProblemCollector()
     validated = ProblemCollector()
-    project = validate_project(load_project(project_dir), validated)
-    validated.raise_if_errors()
+    _, project = read_project(project_dir, validated)
     collect.extend(validated.problems)
     citations = resolve_citations(project, collect)
-    if problems is None:
+    if problems is None or validated.errors:
         collect.raise_if_errors()
     return project, citations
 
