@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import FileHashes, _hash_tree, _libraries, _TooBigError, find_project_root, fingerprint
+from .cache import FileHashes, TooBigError, find_project_root, fingerprint, hash_tree, libraries
 
 try:
     from _blake2 import blake2b
@@ -101,7 +101,7 @@ def replay(arguments: Sequence[str]) -> int | None:
         current = _with_folder(current, Path(archive), files)
         if current is None:
             return None
-    current += "|" + _libraries(_EXTRA_LIBRARIES)
+    current += "|" + libraries(_EXTRA_LIBRARIES)
     events = previous.get("events")
     if previous.get("fingerprint") == current and isinstance(events, list):
         for to_err, line in events:
@@ -165,9 +165,9 @@ def _with_folder(current: str, folder: Path, files: FileHashes) -> str | None:
     digest = blake2b(current.encode(), digest_size=20)
     try:
         if folder.is_dir():
-            _hash_tree(digest, str(folder.resolve()), "<archive>/", set(), [0, 0], known=files)
+            hash_tree(digest, str(folder.resolve()), "<archive>/", set(), [0, 0], known=files)
         else:
             digest.update(b"<no archive folder>")
-    except (OSError, _TooBigError):
+    except (OSError, TooBigError):
         return None
     return digest.hexdigest()

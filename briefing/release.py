@@ -26,7 +26,7 @@ from .accessibility import TAGGED_VARIANTS, missing_alt_text
 from .changes import Changes, compare_snapshots, snapshot_book, snapshot_json
 from .editions import Book, select_edition
 from .errors import Problem, ProblemCollector, UserError
-from .inputs import Inputs, collect_inputs
+from .inputs import Inputs, collect_inputs, git_pathspecs
 from .manifest import manifest_json, merge_shards, read_shard, write_release
 from .models import Project
 from .pipeline import lay_out, prepare, render_book, source_lines
@@ -268,8 +268,8 @@ def _run_record(project: Project, theme: Theme, planned: Sequence[str], date: dt
         "source_date_epoch": epoch,
         "inputs": {"sha256": inputs.sha256,
                    "files": [{"path": f.label, "sha256": f.sha256, "bytes": f.bytes} for f in inputs.files]},
-        "git": git_state(project.root, ["briefing.yaml", project.config.content, project.config.templates,
-                                        project.config.styles]),
+        "git": git_state(project.root, git_pathspecs((project.config.content, project.config.templates,
+                                                                project.config.styles))),
         "editions": list(planned),
         "pdf_variant": request.pdf_variant,
         "since": dict(earlier.record) if earlier is not None else None,

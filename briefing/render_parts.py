@@ -238,10 +238,11 @@ def _pdf_pages(data: bytes) -> int:
 def _environment(project_root: Path, theme: Theme, policy: SandboxPolicy) -> str:
     """Everything a part's layout reads besides its HTML: styles, fonts, images, tool versions, policy."""
     from . import __version__
-    from .cache import _hash_tree, _libraries
+    from .cache import hash_tree, libraries
+    from .inputs import folder_names
 
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{__version__};{_libraries()}".encode())
+    digest.update(f"{__version__};{libraries()}".encode())
     here = Path(__file__).resolve().parent
     for name in ("parts.py", "part_layout.py", "footnote_cache.py", "assemble.py", "render_parts.py", "fetch.py"):
         source = here / name
@@ -249,8 +250,9 @@ def _environment(project_root: Path, theme: Theme, policy: SandboxPolicy) -> str
             digest.update(source.read_bytes())
     counter = [0, 0]
     for index, folder in enumerate(theme.style_dirs):
-        _hash_tree(digest, str(folder), f"<style{index}>/", set(), counter)
-    _hash_tree(digest, str(project_root), "<project>/", set(), counter, skip_suffixes=(".md",))
+        hash_tree(digest, str(folder), f"<style{index}>/", set(), counter)
+    hash_tree(digest, str(project_root), "<project>/", set(), counter, skip_suffixes=(".md",), project_level=True,
+              folders=folder_names(project_root))
     digest.update(pickle.dumps(policy, protocol=4))
     return digest.hexdigest()
 
