@@ -155,7 +155,7 @@ def lay_out(book: Book, theme: Theme, html: str, *, pdf_variant: str | None = No
 
         return render_pdf(html, base_url(book), book.project.root, theme, pdf_variant=pdf_variant, created=created,
                           source_lines=lines, finisher=finisher, identifier=identifier, policy=policy)
-    from .render_parts import render_book_pdf
+    from .render_route import render_book_pdf
 
     return render_book_pdf(html, base_url(book), book.project.root, theme, pdf_variant=pdf_variant,
                            created=created, source_lines=lines, policy=policy)
@@ -168,7 +168,7 @@ def make_book(request: BuildRequest) -> MadeBook:
     from .theme import load_theme
 
     if request.format == "pdf":
-        from .render_parts import start_workers
+        from .render_route import start_workers
         from .reproducible import isolate_fonts
 
         isolate_fonts()  # fonts come from the tool, never the machine: before WeasyPrint loads anywhere
