@@ -20,15 +20,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from .fetch import SandboxPolicy, disable_attachments, make_fetcher
 from .footnote_cache import footnote_layout_cache
-
-LOGGER = logging.getLogger("weasyprint")
 
 
 class PartMismatchError(Exception):
@@ -150,14 +147,13 @@ def _stylesheets_remembered(policy: SandboxPolicy) -> Iterator[None]:
 def layout_part(html_text: str, base_url: str, policy: SandboxPolicy, font_config: Any,
                 footnote_start: int, footnotes: int) -> LaidOutPart:
     """Build the part's boxes and lay its flow out into pages (no margin boxes yet)."""
+    import weasyprint.css as css  # the modules whose functions the patches replace
+    import weasyprint.layout as layout
     from weasyprint import DEFAULT_OPTIONS, HTML
     from weasyprint.css.counters import CounterStyle
     from weasyprint.document import Document
     from weasyprint.formatting_structure import build
     from weasyprint.layout import layout_document
-
-    import weasyprint.css as css  # noqa: I001 (the modules whose functions the patches replace)
-    import weasyprint.layout as layout
 
     policy = dataclasses.replace(policy, refusals=[], closed=False)
     html = HTML(string=html_text, base_url=base_url, url_fetcher=make_fetcher(policy))

@@ -26,11 +26,12 @@ from typing import Any
 
 from .assemble import PartPdf, assemble
 from .fetch import SandboxPolicy
-from .parts import Part, SplitBook, css_allows_parts, split_book, style_texts, with_stubs
 from .part_cache import PartCache, environment_key
+from .parts import BookPart, SplitBook, css_allows_parts, split_book, style_texts, with_stubs
 from .render_pool import RenderPool, Worker, WorkerDiedError, close_shared_pool, shared_pool
 from .theme import Theme
 from .worker_messages import Failed, Finished, Laid, Ready
+
 
 class _AbandonError(Exception):
     """Stop the parts path; the caller renders in one pass."""
@@ -242,7 +243,8 @@ def _offsets(book: SplitBook, info: dict[int, dict[str, Any]]) -> tuple[dict[int
     return offsets, before
 
 
-def _targets(front: Part, book: SplitBook, info: dict[int, dict[str, Any]], offsets: dict[int, int]) -> dict[str, int]:
+def _targets(front: BookPart, book: SplitBook, info: dict[int, dict[str, Any]],
+             offsets: dict[int, int]) -> dict[str, int]:
     """Page numbers of the anchors the front matter links to."""
     found: dict[str, int] = {}
     for target in sorted(front.links_out):

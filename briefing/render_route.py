@@ -13,16 +13,20 @@ never silently degraded (`BRIEFING_RENDER=parts` then fails; `auto` says it took
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, UserError
 from .fetch import SandboxPolicy
 from .render_pool import shared_pool
 from .theme import Theme
+
+if TYPE_CHECKING:
+    from .render_pdf import RenderedPdf
 
 PINNED_WEASYPRINT = "70.0"
 """The WeasyPrint release whose internals `part_layout` and `footnote_cache` patch."""
@@ -133,7 +137,7 @@ def start_workers(project_root: Path | None = None) -> None:
 def render_book_pdf(html: str, base_url: str, project_root: Path, theme: Theme, *,
                     pdf_variant: str | None = None, created: Any = None,
                     source_lines: dict[str, tuple[Path, int]] | None = None,
-                    policy: SandboxPolicy) -> Any:
+                    policy: SandboxPolicy) -> RenderedPdf:
     """`render_pdf` with the same arguments and result, through the parts path where it applies.
 
     Tagged or PDF/A variants, and anything `render_in_parts` declines, go through `render_pdf`,
@@ -167,18 +171,16 @@ def render_book_pdf(html: str, base_url: str, project_root: Path, theme: Theme, 
     return _reported(dataclasses.replace(pdf, layout=report.describe()), report)
 
 
-def _rendered(data: bytes, pages: int, warnings: tuple[str, ...], report: LayoutReport) -> Any:
+def _rendered(data: bytes, pages: int, warnings: tuple[str, ...], report: LayoutReport) -> RenderedPdf:
     from .render_pdf import RenderedPdf
 
     return RenderedPdf(data, pages, warnings, report.describe())
 
 
-def _reported(pdf: Any, report: LayoutReport) -> Any:
+def _reported(pdf: RenderedPdf, report: LayoutReport) -> RenderedPdf:
     """Write the report where `BRIEFING_LAYOUT_REPORT` asks (best effort: a report never fails a build)."""
     target = os.environ.get(REPORT_ENV, "").strip()
     if target:
-        try:
+        with contextlib.suppress(OSError):
             Path(target).write_text(json.dumps(asdict(report), indent=1, sort_keys=True), "utf-8")
-        except OSError:
-            pass
     return pdf

@@ -43,7 +43,7 @@ def test_check_pages_measures_the_pages_build_prints_with_a_large_image_allowed_
     short_first = next(i for i, page in enumerate(pages) if "this short chapter" in page) + 1
     short_pages = len(pages) - short_first + 1  # the last chapter; the fixture cites nothing (no Sources)
     checked = run_briefing("check", "--project", project, "--pages", env=env)
-    assert f"  short: " in checked.stdout, checked.stdout + checked.stderr
+    assert "  short: " in checked.stdout, checked.stdout + checked.stderr
     line = next(line for line in checked.stdout.splitlines() if line.startswith("  short: "))
     assert line.startswith(f"  short: {short_pages} from page {short_first} "), (line, short_pages, short_first)
     assert short_pages == 2  # the image moves to a page of its own: check sees it as build prints it

@@ -44,7 +44,7 @@ def measure_chapters(pdf: bytes, chapter_ids: list[str]) -> list[ChapterPages]:
     anchors: list[set[str]] = [set() for _ in reader.pages]
     for name, destination in reader.named_destinations.items():
         page = reader.get_destination_page_number(destination)
-        if 0 <= page < len(anchors):
+        if page is not None and 0 <= page < len(anchors):
             anchors[page].add(str(name).lstrip("/"))
     return chapter_pages(anchors, chapter_ids)
 

@@ -127,7 +127,8 @@ def _check_editions(project: Project, options: CheckOptions, report: CheckReport
     found: list[Finding] = []
     theme = load_theme(project)
     options_html = RenderOptions(build_date=source_date(project))
-    for name in list(project.editions) or [None]:
+    names: list[str | None] = [*project.editions] or [None]  # None: the default edition
+    for name in names:
         try:
             select_edition(project, name)
         except UserError as error:
