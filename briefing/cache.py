@@ -33,6 +33,7 @@ from stat import S_ISREG
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .build_date import build_date_inputs
 from .inputs import Folders, LinkedFolderError, folder_names, input_entries, is_below
 
 try:  # the blake2 module alone: importing hashlib also loads OpenSSL, a tenth of this path's time
@@ -110,7 +111,7 @@ def fingerprint(root: Path, options: dict[str, object], exclude: tuple[Path, ...
     except (OSError, TooBigError):
         return None
     digest.update(libraries().encode())
-    digest.update(_build_date_inputs(root).encode())
+    digest.update(build_date_inputs(root).encode())
     return digest.hexdigest()
 
 
@@ -227,55 +228,6 @@ def libraries(names: tuple[str, ...] = _LIBRARIES) -> str:
             stamp = 0
         found.append(f"{name}={origin}@{stamp}")
     return ";".join(found)
-
-
-def _build_date_inputs(root: Path) -> str:
-    """What `source_date` reads: SOURCE_DATE_EPOCH, else the git commit, else section times."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        return f"epoch={epoch}"
-    commit = _git_head(root)
-    if commit:
-        return f"git={commit}"
-    times = sorted(str(p.stat().st_mtime_ns) for p in root.glob("*/*.md"))
-    return "mtimes=" + ",".join(times)
-
-
-def _git_head(root: Path) -> str | None:
-    """The commit checked out in the repository holding `root`, read from .git without running git."""
-    for folder in (root, *root.parents):
-        dotgit = folder / ".git"
-        if dotgit.is_file():
-            text = dotgit.read_text("utf-8").strip()
-            if not text.startswith("gitdir:"):
-                return None
-            dotgit = (folder / text[len("gitdir:"):].strip()).resolve()
-        if dotgit.is_dir():
-            return _resolve_head(dotgit)
-    return None
-
-
-def _resolve_head(gitdir: Path) -> str | None:
-    try:
-        head = (gitdir / "HEAD").read_text("utf-8").strip()
-    except OSError:
-        return None
-    if not head.startswith("ref:"):
-        return head or None
-    ref = head[4:].strip()
-    common = gitdir
-    if (gitdir / "commondir").is_file():
-        common = (gitdir / (gitdir / "commondir").read_text("utf-8").strip()).resolve()
-    for base in (gitdir, common):
-        loose = base / ref
-        if loose.is_file():
-            return loose.read_text("utf-8").strip() or None
-    packed = common / "packed-refs"
-    if packed.is_file():
-        for line in packed.read_text("utf-8").splitlines():
-            if line.endswith(" " + ref):
-                return line.split(" ", 1)[0]
-    return f"unborn:{ref}"
 
 
 def _file_digest(path: Path) -> str:
