@@ -27,6 +27,7 @@ def test_verbose_build_says_how_the_pages_were_laid_out(tmp_path: Path) -> None:
     data = json.loads(report.read_text("utf-8"))
     assert data["path"] == "parts" and data["weasyprint"] == "70.0" and data["layouts"] >= data["parts"] > 1
     assert data["patches"] == {"footnote_cache": True, "margin_boxes_held_back": True, "stylesheets_remembered": True}
+    assert data["footnotes_reused"] > 0  # pages with several notes: the footnote cache was used, not only installed
     assert f"layout: {data['parts']} parts in " in result.stdout
     single = run_briefing("--verbose", "build", "--project", project, "--force",
                           env={"BRIEFING_RENDER": "single", "BRIEFING_LAYOUT_REPORT": str(report)})

@@ -81,6 +81,8 @@ def build(project: Path, output: Path, env: dict[str, str] | None = None, *extra
     assert (report["path"] == "parts") is parts, report
     if parts:
         assert report["patches"] and all(report["patches"].values()), report
+        if report["layouts"]:  # the fixture's pages hold many notes: the footnote cache must give layouts back
+            assert report["footnotes_reused"] > 0, report
     return result.stdout
 
 
