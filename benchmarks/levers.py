@@ -42,9 +42,10 @@ def main() -> None:
     from weasyprint.text.fonts import FontConfiguration
 
     from briefing.editions import select_edition
-    from briefing.fetch import SandboxPolicy, make_fetcher
+    from briefing.fetch import make_fetcher
     from briefing.footnote_cache import footnote_layout_cache
     from briefing.pipeline import prepare
+    from briefing.policy import sandbox_policy
     from briefing.render_html import RenderOptions, base_url, render_html
     from briefing.render_pdf import font_configuration
     from briefing.source_date import source_date
@@ -56,7 +57,7 @@ def main() -> None:
     html = render_html(book, theme, RenderOptions(build_date=source_date(project))).html
 
     def document(font_config: object = None, cached: bool = False) -> object:
-        policy = SandboxPolicy(project.root, theme, project.config.limits, project.config.remote)
+        policy = sandbox_policy(project, theme)
         source = HTML(string=html, base_url=base_url(book), url_fetcher=make_fetcher(policy))
         if cached:
             with footnote_layout_cache():

@@ -38,9 +38,9 @@ def main() -> None:
 
     import briefing.part_layout as part_layout
     from briefing.editions import select_edition
-    from briefing.fetch import SandboxPolicy
     from briefing.parts import split_book
     from briefing.pipeline import prepare
+    from briefing.policy import sandbox_policy
     from briefing.render_html import RenderOptions, base_url, render_html
     from briefing.render_pdf import font_configuration
     from briefing.source_date import source_date
@@ -53,7 +53,7 @@ def main() -> None:
     split = split_book(html)
     if split is None:
         sys.exit("this book cannot be cut into parts")
-    policy = SandboxPolicy(project.root, theme, project.config.limits, project.config.remote)
+    policy = sandbox_policy(project, theme)
     fonts = font_configuration()
 
     spent = {"margin boxes": 0.0, "write_pdf": 0.0}

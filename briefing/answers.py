@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import FileHashes, _hash_tree, _libraries, _TooBigError, find_project_root, fingerprint
+from .cache import FileHashes, TooBigError, find_project_root, fingerprint, hash_tree, libraries
 
 try:
     from _blake2 import blake2b
@@ -39,38 +39,7 @@ if TYPE_CHECKING:
 
 RECORD_VERSION = 1
 _EXTRA_LIBRARIES = ("pydantic", "pydantic_core", "yaml", "nh3", "click")
-_OPTIONS: dict[str, dict[str, bool]] = {
-    # command: option -> takes a value
-    "list": {"--project": True},
-    "check": {"--project": True, "--archive": True, "--strict": False, "--format": True, "--pages": False,
-              "-e": True, "--edition": True},
-}
 _pending: dict[str, object] = {}
-
-
-def parse(arguments: Sequence[str]) -> dict[str, str | bool] | None:
-    """The options of a plain `briefing list|check …`, or None when Click must decide."""
-    if not arguments or arguments[0] not in _OPTIONS:
-        return None
-    known = _OPTIONS[arguments[0]]
-    found: dict[str, str | bool] = {"command": arguments[0]}
-    rest = list(arguments[1:])
-    while rest:
-        word = rest.pop(0)
-        name, has_value, value = word.partition("=") if word.startswith("--") else (word, "", "")
-        if name not in known:
-            return None
-        if not known[name]:
-            if has_value:
-                return None
-            found[name] = True
-            continue
-        if not has_value:
-            if not rest:
-                return None
-            value = rest.pop(0)
-        found["--edition" if name == "-e" else name] = value
-    return found
 
 
 def replay(arguments: Sequence[str]) -> int | None:
@@ -78,10 +47,13 @@ def replay(arguments: Sequence[str]) -> int | None:
 
     On a miss, remember the fingerprint so that the command records its answer (`emit`).
     """
-    options = parse(arguments)
-    if options is None:
+    from .fastpath import parse_command
+
+    parsed = parse_command(list(arguments))
+    if parsed is None or parsed[0] not in ("list", "check"):
         return None
-    project = options.get("--project")
+    options = parsed[1]
+    project = options.get("project_dir")
     root = find_project_root(Path(project) if isinstance(project, str) else None)
     if root is None:
         return None
@@ -96,12 +68,12 @@ def replay(arguments: Sequence[str]) -> int | None:
     current = fingerprint(root, {"answer": key_text}, known=files)
     if current is None:
         return None
-    archive = options.get("--archive")
+    archive = options.get("archive")
     if isinstance(archive, str):
         current = _with_folder(current, Path(archive), files)
         if current is None:
             return None
-    current += "|" + _libraries(_EXTRA_LIBRARIES)
+    current += "|" + libraries(_EXTRA_LIBRARIES)
     events = previous.get("events")
     if previous.get("fingerprint") == current and isinstance(events, list):
         for to_err, line in events:
@@ -165,9 +137,9 @@ def _with_folder(current: str, folder: Path, files: FileHashes) -> str | None:
     digest = blake2b(current.encode(), digest_size=20)
     try:
         if folder.is_dir():
-            _hash_tree(digest, str(folder.resolve()), "<archive>/", set(), [0, 0], known=files)
+            hash_tree(digest, str(folder.resolve()), "<archive>/", set(), [0, 0], known=files)
         else:
             digest.update(b"<no archive folder>")
-    except (OSError, _TooBigError):
+    except (OSError, TooBigError):
         return None
     return digest.hexdigest()

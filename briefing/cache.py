@@ -4,9 +4,10 @@
 YAML, pydantic, Markdown or WeasyPrint is imported, so a nothing-changed rebuild takes a few
 hundredths of a second):
 
-- every file of the project folder, recursively (sections, references, editions, data,
-  images, the project's templates and styles and fonts), except outputs (`build/`,
-  `dist/`), hidden folders, caches and the output file itself;
+- every input file of the project folder (`briefing.inputs`: sections, references,
+  editions, data, images, the project's templates, styles and fonts; not hidden files,
+  the top-level `build/` and `dist/`, tools' folders or editor debris), and the output
+  file itself only when it is not among them;
 - the built-in theme (templates and styles) and briefing's own code and version, and the
   location and date of the installed WeasyPrint, Markdown and Jinja;
 - the options of the request (edition, sections, format, paper, draft, output);
@@ -32,6 +33,8 @@ from stat import S_ISREG
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .build_date import build_date_inputs
+from .inputs import Folders, LinkedFolderError, folder_names, input_entries, is_below
 
 try:  # the blake2 module alone: importing hashlib also loads OpenSSL, a tenth of this path's time
     from _blake2 import blake2b
@@ -44,9 +47,7 @@ if TYPE_CHECKING:
 # Only the standard library's lightest modules here (no dataclasses, typing at run time,
 # importlib.util): a nothing-changed rebuild is mostly interpreter start-up and these imports.
 
-STAMP_VERSION = 1
-SKIPPED_DIRS = frozenset({"build", "dist", "__pycache__", "node_modules", "venv", "htmlcov"})
-"""Folders that hold outputs or tools, never inputs (hidden folders are skipped too)."""
+STAMP_VERSION = 2
 MAX_FILES = 20_000
 MAX_BYTES = 512 * 1024 * 1024
 _LIBRARIES = ("weasyprint", "pydyf", "markdown", "jinja2")
@@ -60,7 +61,7 @@ class Fresh:
         self.pages = pages
 
 
-class _TooBigError(Exception):
+class TooBigError(Exception):
     """The project folder is too large to fingerprint cheaply: build instead."""
 
 
@@ -99,17 +100,18 @@ def fingerprint(root: Path, options: dict[str, object], exclude: tuple[Path, ...
                              sort_keys=True, default=str).encode())
     try:
         counter = [0, 0]
-        _hash_tree(digest, str(root), "", {str(p) for p in exclude}, counter, known=known)
+        hash_tree(digest, str(root), "", {str(p) for p in exclude}, counter, known=known, project_level=True,
+                  folders=folder_names(root))
         package = Path(__file__).resolve().parent
         for folder in _theme_dirs(package):
-            if not _is_within(folder, root):
-                _hash_tree(digest, str(folder), f"<theme>/{folder.name}/", set(), counter, known=known)
-        if not _is_within(package, root):
-            _hash_tree(digest, str(package), "<briefing>/", set(), counter, known=known)
-    except (OSError, _TooBigError):
+            if not is_below(folder, root):
+                hash_tree(digest, str(folder), f"<theme>/{folder.name}/", set(), counter, known=known)
+        if not is_below(package, root):
+            hash_tree(digest, str(package), "<briefing>/", set(), counter, known=known)
+    except (OSError, TooBigError):
         return None
-    digest.update(_libraries().encode())
-    digest.update(_build_date_inputs(root).encode())
+    digest.update(libraries().encode())
+    digest.update(build_date_inputs(root).encode())
     return digest.hexdigest()
 
 
@@ -145,41 +147,41 @@ def record_output(stamp: Path, current: str | None, output: Path, pages: int | N
         return
 
 
-def _hash_tree(digest: blake2b, folder: str, prefix: str, exclude: set[str], counter: list[int],
-               skip_suffixes: tuple[str, ...] = (), known: FileHashes | None = None) -> None:
-    """Add every input file below `folder` (sorted; named by `prefix` + relative path) to `digest`.
+def hash_tree(digest: blake2b, folder: str, prefix: str, exclude: set[str], counter: list[int],
+              skip_suffixes: tuple[str, ...] = (), known: FileHashes | None = None, project_level: bool = False,
+              folders: Folders | None = None) -> None:
+    """Add every input file below `folder` (`inputs.input_entries`: sorted, named by `prefix` + relative
+    path) to `digest`; `project_level` when `folder` is a project folder (its build/ and dist/ are outputs).
 
     With `known`, a file whose size and modification time match what `known` recorded (and
     whose time is safely older than that record) is not read again: its recorded hash is used.
     """
-    with os.scandir(folder) as scan:
-        entries = sorted(scan, key=lambda e: e.name)
-    for entry in entries:
-        name = entry.name
-        if name.startswith(".") or name.endswith((".part", ".pyc", ".egg-info")):
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            if name not in SKIPPED_DIRS:
-                _hash_tree(digest, entry.path, f"{prefix}{name}/", exclude, counter, skip_suffixes, known)
-            continue
-        if entry.is_symlink() and entry.is_dir():  # a linked folder may lead anywhere (/, /proc): build instead
-            raise _TooBigError
-        if entry.path in exclude or (skip_suffixes and name.endswith(skip_suffixes)):
-            continue
-        stat = entry.stat()
-        if not S_ISREG(stat.st_mode):
-            continue  # a FIFO or device would block or never end; the load stage reports such files
-        counter[0] += 1
-        counter[1] += stat.st_size
-        if counter[0] > MAX_FILES or counter[1] > MAX_BYTES:
-            raise _TooBigError
-        file_hash = known.lookup(entry.path, stat) if known is not None else None
-        if file_hash is None:
-            with open(entry.path, "rb") as stream:
-                file_hash = blake2b(stream.read(), digest_size=20).hexdigest()
-        if known is not None:
-            known.seen[entry.path] = [stat.st_size, stat.st_mtime_ns, file_hash]
-        digest.update(f"{prefix}{name}\0{stat.st_size}\0{file_hash}\0".encode("utf-8", "surrogateescape"))
+    try:
+        for relative, entry in input_entries(folder, project_level, folders):
+            _hash_file(digest, prefix + relative, entry, exclude, counter, skip_suffixes, known)
+    except LinkedFolderError:  # a linked folder may lead anywhere (/, /proc): build instead
+        raise TooBigError from None
+
+
+def _hash_file(digest: blake2b, label: str, entry: os.DirEntry[str], exclude: set[str], counter: list[int],
+               skip_suffixes: tuple[str, ...], known: FileHashes | None) -> None:
+    name = entry.name
+    if entry.path in exclude or (skip_suffixes and name.endswith(skip_suffixes)):
+        return
+    stat = entry.stat()
+    if not S_ISREG(stat.st_mode):
+        return  # a FIFO or device would block or never end; the load stage reports such files
+    counter[0] += 1
+    counter[1] += stat.st_size
+    if counter[0] > MAX_FILES or counter[1] > MAX_BYTES:
+        raise TooBigError
+    file_hash = known.lookup(entry.path, stat) if known is not None else None
+    if file_hash is None:
+        with open(entry.path, "rb") as stream:
+            file_hash = blake2b(stream.read(), digest_size=20).hexdigest()
+    if known is not None:
+        known.seen[entry.path] = [stat.st_size, stat.st_mtime_ns, file_hash]
+    digest.update(f"{label}\0{stat.st_size}\0{file_hash}\0".encode("utf-8", "surrogateescape"))
 
 
 class FileHashes:
@@ -209,11 +211,7 @@ def _theme_dirs(package: Path) -> list[Path]:
     return [folder for folder in (base / "templates", base / "styles") if folder.is_dir()]
 
 
-def _is_within(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
-
-
-def _libraries(names: tuple[str, ...] = _LIBRARIES) -> str:
+def libraries(names: tuple[str, ...] = _LIBRARIES) -> str:
     """Where the rendering libraries are installed and when: a changed install changes the output."""
     from importlib.machinery import PathFinder
 
@@ -230,55 +228,6 @@ def _libraries(names: tuple[str, ...] = _LIBRARIES) -> str:
             stamp = 0
         found.append(f"{name}={origin}@{stamp}")
     return ";".join(found)
-
-
-def _build_date_inputs(root: Path) -> str:
-    """What `source_date` reads: SOURCE_DATE_EPOCH, else the git commit, else section times."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        return f"epoch={epoch}"
-    commit = _git_head(root)
-    if commit:
-        return f"git={commit}"
-    times = sorted(str(p.stat().st_mtime_ns) for p in root.glob("*/*.md"))
-    return "mtimes=" + ",".join(times)
-
-
-def _git_head(root: Path) -> str | None:
-    """The commit checked out in the repository holding `root`, read from .git without running git."""
-    for folder in (root, *root.parents):
-        dotgit = folder / ".git"
-        if dotgit.is_file():
-            text = dotgit.read_text("utf-8").strip()
-            if not text.startswith("gitdir:"):
-                return None
-            dotgit = (folder / text[len("gitdir:"):].strip()).resolve()
-        if dotgit.is_dir():
-            return _resolve_head(dotgit)
-    return None
-
-
-def _resolve_head(gitdir: Path) -> str | None:
-    try:
-        head = (gitdir / "HEAD").read_text("utf-8").strip()
-    except OSError:
-        return None
-    if not head.startswith("ref:"):
-        return head or None
-    ref = head[4:].strip()
-    common = gitdir
-    if (gitdir / "commondir").is_file():
-        common = (gitdir / (gitdir / "commondir").read_text("utf-8").strip()).resolve()
-    for base in (gitdir, common):
-        loose = base / ref
-        if loose.is_file():
-            return loose.read_text("utf-8").strip() or None
-    packed = common / "packed-refs"
-    if packed.is_file():
-        for line in packed.read_text("utf-8").splitlines():
-            if line.endswith(" " + ref):
-                return line.split(" ", 1)[0]
-    return f"unborn:{ref}"
 
 
 def _file_digest(path: Path) -> str:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .blocks import iter_lines, parse_attrs
 from .errors import Problem
+from .inputs import is_input
 from .load import read_text
 from .models import Project, Section
 from .yamlfile import LineDict, LineList, parse_yaml
@@ -89,6 +90,10 @@ def load_chart(project: Project, block: ChartBlock, section: Section, problems: 
     if Path(block.src).is_absolute() or not path.is_relative_to(content):
         problems.append(Problem(*where, f"chart data '{block.src}' must be a file inside the content folder "
                                 f"(a relative path such as data/name.yaml, without '..')"))
+        return None
+    if not is_input(path.relative_to(project.root.resolve()), None):
+        problems.append(Problem(*where, f"chart data '{block.src}' is not an input: hidden files and folders, "
+                                "build/, dist/ and tools' folders are never read"))
         return None
     if not path.is_file():
         problems.append(Problem(*where, f"chart data file '{block.src}' not found in the content folder"))

@@ -67,11 +67,6 @@ def detail(message: str, err: bool = False) -> None:
         _echo(message, "dim", err)
 
 
-def always(message: str, tone: Tone = "plain", err: bool = False) -> None:
-    """Output that is the point of the command (a generated script, a report): never silenced."""
-    _echo(message, tone, err)
-
-
 def problem(text: str, severity: str = "error") -> None:
     """One `path:line: message` line on stderr; errors in red, warnings in yellow, on a terminal."""
     _echo(text, "warn" if severity == "warning" else "bad", err=True)

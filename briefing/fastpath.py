@@ -13,37 +13,67 @@ import os
 import sys
 from pathlib import Path
 
-_VALUE_OPTIONS = {"--project": "project", "-e": "edition", "--edition": "edition", "-o": "output",
-                  "--output": "output", "--format": "format", "--paper": "paper",
-                  "-s": "sections", "--section": "sections", "-x": "exclude", "--exclude": "exclude"}
-_FLAG_OPTIONS = {"--draft": "draft"}
+FAST_OPTIONS: dict[str, dict[str, tuple[str, str, tuple[str, ...]]]] = {
+    # command: {option as typed: (parameter name, "value" | "flag" | "multiple", allowed values or ())}.
+    # The Click options of `briefing/commands/` are the source; tests/test_fastpath_options.py derives this
+    # table from them and fails on any difference (Click itself costs a tenth of a second to import here).
+    "build": {"--project": ("project_dir", "value", ()), "-e": ("edition", "value", ()),
+              "--edition": ("edition", "value", ()), "-s": ("sections", "multiple", ()),
+              "--section": ("sections", "multiple", ()), "-x": ("exclude", "multiple", ()),
+              "--exclude": ("exclude", "multiple", ()), "-o": ("output", "value", ()),
+              "--output": ("output", "value", ()), "--format": ("output_format", "value", ("pdf", "html")),
+              "--draft": ("draft", "flag", ()), "--paper": ("paper", "value", ("a4", "letter"))},
+    "list": {"--project": ("project_dir", "value", ())},
+    "check": {"--project": ("project_dir", "value", ()), "--archive": ("archive", "value", ()),
+              "--strict": ("strict", "flag", ()), "--format": ("output_format", "value", ("text", "json")),
+              "--pages": ("measure_pages", "flag", ()), "-e": ("edition", "value", ()),
+              "--edition": ("edition", "value", ())},
+}
+"""The options the fast path understands; an option not listed (`--force`, `--watch`, `--help`) goes to Click."""
+
+
+def parse_command(arguments: list[str]) -> tuple[str, dict[str, object]] | None:
+    """`briefing COMMAND …` as (command, {parameter: value}) when every word is in `FAST_OPTIONS`, else None.
+
+    Parameters not given are absent, except the "multiple" ones (an empty list). Click decides
+    everything else: an unknown option, a missing value, a value not among the choices.
+    """
+    if not arguments or arguments[0] not in FAST_OPTIONS:
+        return None
+    known = FAST_OPTIONS[arguments[0]]
+    found: dict[str, object] = {dest: [] for dest, kind, _ in known.values() if kind == "multiple"}
+    rest = arguments[1:]
+    while rest:
+        word = rest.pop(0)
+        name, has_value, value = word.partition("=") if word.startswith("--") else (word, "", "")
+        if name not in known:
+            return None
+        dest, kind, choices = known[name]
+        if kind == "flag":
+            if has_value:
+                return None
+            found[dest] = True
+            continue
+        if not has_value:
+            if not rest:
+                return None
+            value = rest.pop(0)
+        if choices and value not in choices:
+            return None
+        current = found.get(dest)
+        found[dest] = [*current, value] if isinstance(current, list) else value
+    return arguments[0], found
 
 
 def parse_build(arguments: list[str]) -> dict[str, object] | None:
     """The options of a plain `briefing build …` as `commands/build.py` receives them, or None."""
-    if not arguments or arguments[0] != "build":
+    parsed = parse_command(arguments)
+    if parsed is None or parsed[0] != "build":
         return None
-    found: dict[str, object] = {"project": None, "edition": None, "sections": [], "exclude": [], "output": None,
-                                "format": "pdf", "draft": False, "paper": None}
-    rest = arguments[1:]
-    while rest:
-        word = rest.pop(0)
-        name, _, value = word.partition("=") if word.startswith("--") else (word, "", "")
-        if name in _FLAG_OPTIONS and not value:
-            found[_FLAG_OPTIONS[name]] = True
-        elif name in _VALUE_OPTIONS:
-            if not value:
-                if not rest:
-                    return None
-                value = rest.pop(0)
-            key = _VALUE_OPTIONS[name]
-            current = found[key]
-            found[key] = [*current, value] if isinstance(current, list) else value
-        else:
-            return None
-    if found["format"] not in ("pdf", "html") or found["paper"] not in (None, "a4", "letter"):
-        return None
-    return found
+    given = parsed[1]
+    return {"project": given.get("project_dir"), "edition": given.get("edition"), "sections": given["sections"],
+            "exclude": given["exclude"], "output": given.get("output"), "format": given.get("output_format", "pdf"),
+            "draft": bool(given.get("draft", False)), "paper": given.get("paper")}
 
 
 def up_to_date(arguments: list[str]) -> str | None:

@@ -23,13 +23,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from .inputs import RASTER_SUFFIXES, SERVED_SUFFIXES, is_input
 from .policy import Limits, RemoteAccess
 from .theme import Theme
 from .urls import PROJECT_URL, THEME_URL
 
-RASTER_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff"})
-SERVED_SUFFIXES = RASTER_SUFFIXES | {".svg", ".css", ".woff", ".woff2", ".ttf", ".otf", ".icc", ".icm"}
-"""The kinds of file a book may load: images, stylesheets, fonts, colour profiles."""
 MIME_TYPES = {".svg": "image/svg+xml", ".css": "text/css", ".woff": "font/woff", ".woff2": "font/woff2",
               ".ttf": "font/ttf", ".otf": "font/otf", ".webp": "image/webp"}
 ATTACHMENT_REFUSAL = "PDF attachments are never created from content"
@@ -165,6 +163,8 @@ def _served_file(root: Path, relative: str) -> Path | str:
         return "the path leads outside the project ('..')"
     if any(p.startswith(".") for p in parts):
         return "hidden files and folders (such as .git) are never read"
+    if not is_input("/".join(parts), None):
+        return "not an input: build/ and dist/ hold outputs; tools' folders and editor debris are never read"
     candidate = root.joinpath(*parts)
     try:
         resolved = candidate.resolve()

@@ -28,13 +28,23 @@ from typing import Any
 _CACHE_ATTRIBUTE = "_briefing_footnote_layouts"
 
 
+class FootnoteCacheStats:
+    """What the cache did in one block: whether its patch was in place, and how often it helped."""
+
+    def __init__(self) -> None:
+        self.active = False
+        self.reused = 0
+        """Footnote layouts given back from the cache instead of laid out again."""
+
+
 @contextlib.contextmanager
-def footnote_layout_cache() -> Iterator[None]:
+def footnote_layout_cache() -> Iterator[FootnoteCacheStats]:
     """Within this block, footnote bodies are laid out once per distinct situation."""
     import weasyprint.layout.block as block
     from weasyprint.formatting_structure.boxes import FootnoteAreaBox
 
     original = block.block_level_layout
+    stats = FootnoteCacheStats()
 
     def block_level_layout(context: Any, box: Any, bottom_space: float, skip_stack: Any, containing_block: Any,
                            page_is_empty: bool = True, absolute_boxes: list[Any] | None = None,
@@ -56,6 +66,7 @@ def footnote_layout_cache() -> Iterator[None]:
             new_box = result[0].deepcopy() if result[0] is not None else None
             if new_box is not None:
                 new_box.translate(box.position_x - x0, box.position_y - y0)
+            stats.reused += 1
             return (new_box, result[1], result[2], list(result[3]), result[4], result[5])
         before = (len(absolute_boxes or ()), len(fixed_boxes or ()))
         x0, y0 = box.position_x, box.position_y
@@ -66,7 +77,8 @@ def footnote_layout_cache() -> Iterator[None]:
         return result
 
     block.block_level_layout = block_level_layout
+    stats.active = block.block_level_layout is block_level_layout
     try:
-        yield
+        yield stats
     finally:
         block.block_level_layout = original

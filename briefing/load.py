@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .confine import escape_problem, peek_settings
 from .errors import Problem, UserError
+from .inputs import is_input
 
 CONFIG_NAME = "briefing.yaml"
 MAX_INPUT_BYTES = 2 * 1024 * 1024
@@ -103,7 +104,7 @@ def load_project(root: Path) -> ProjectFiles:
     if not content.is_dir():
         raise UserError([Problem(content, 0, "content folder not found: create it and add one .md file per section")])
     sections = []
-    for path in sorted(content.glob("*.md")):
+    for path in sorted(p for p in content.glob("*.md") if is_input(p.relative_to(root), None)):  # not hidden ones
         text = read_text(path, problems, limit)
         if text is not None:
             sections.append(SourceText(path, text))

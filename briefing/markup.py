@@ -53,7 +53,10 @@ class NoteState:
         """The HTML text of one footnote for a citation group; later notes use short forms."""
         texts = []
         for citation in citations:
-            ref = self.references[citation.key]
+            ref = self.references.get(citation.key)
+            if ref is None:  # an unknown key, already an error: render on, to find the later stages' problems
+                texts.append(f"[@{citation.key}]")
+                continue
             if citation.key in self.seen:
                 texts.append(short_note(ref, citation))
             else:

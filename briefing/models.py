@@ -208,14 +208,6 @@ class Edition(_Strict):
 
 
 @dataclass(frozen=True)
-class DataFile:
-    """A data file under the content folder (charts read these)."""
-
-    path: Path
-    data: Any
-
-
-@dataclass(frozen=True)
 class Project:
     """A whole validated briefing project."""
 

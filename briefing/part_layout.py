@@ -20,15 +20,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from .fetch import SandboxPolicy, disable_attachments, make_fetcher
 from .footnote_cache import footnote_layout_cache
-
-LOGGER = logging.getLogger("weasyprint")
 
 
 class PartMismatchError(Exception):
@@ -46,6 +43,9 @@ class LaidOutPart:
     policy: SandboxPolicy
     anchors: dict[str, int]
     """Anchor id → 0-based page of the part."""
+    patches: dict[str, bool] = dataclasses.field(default_factory=dict)
+    """Each WeasyPrint patch and whether it was in place during the layout (for the layout report)."""
+    footnotes_reused: int = 0
 
     @property
     def pages(self) -> int:
@@ -147,6 +147,8 @@ def _stylesheets_remembered(policy: SandboxPolicy) -> Iterator[None]:
 def layout_part(html_text: str, base_url: str, policy: SandboxPolicy, font_config: Any,
                 footnote_start: int, footnotes: int) -> LaidOutPart:
     """Build the part's boxes and lay its flow out into pages (no margin boxes yet)."""
+    import weasyprint.css as css  # the modules whose functions the patches replace
+    import weasyprint.layout as layout
     from weasyprint import DEFAULT_OPTIONS, HTML
     from weasyprint.css.counters import CounterStyle
     from weasyprint.document import Document
@@ -158,6 +160,7 @@ def layout_part(html_text: str, base_url: str, policy: SandboxPolicy, font_confi
     options = {**DEFAULT_OPTIONS, "presentational_hints": False}
     counter_style = CounterStyle()
     with _stylesheets_remembered(policy):
+        remembered = getattr(css.find_stylesheets, "__module__", "") == __name__
         context = Document._build_layout_context(html, font_config, counter_style, {}, options)
     state: tuple[list[int], dict[str, list[int]], list[set[str]], list[Any]] = (
         [0], {"footnote": [footnote_start], "note": [0]}, [{"footnote", "note"}], [])
@@ -171,7 +174,9 @@ def layout_part(html_text: str, base_url: str, policy: SandboxPolicy, font_confi
     root_box.process_text_transform()
     root_box.is_for_root_element = True
     root_box = build.set_viewport_overflow(build.create_anonymous_boxes(root_box))
-    with _margin_boxes_held_back(), footnote_layout_cache():
+    with _margin_boxes_held_back(), footnote_layout_cache() as notes:
+        patches = {"margin_boxes_held_back": getattr(layout.make_margin_boxes, "__name__", "") == "<lambda>",
+                   "footnote_cache": bool(getattr(notes, "active", False))}
         page_boxes = list(layout_document(html, root_box, context))
     anchors: dict[str, int] = {}
     for number, page_box in enumerate(page_boxes):
@@ -179,7 +184,9 @@ def layout_part(html_text: str, base_url: str, policy: SandboxPolicy, font_confi
             anchor = box.style["anchor"]
             if anchor and anchor not in anchors:
                 anchors[anchor] = number
-    return LaidOutPart(html, context, page_boxes, options, policy, anchors)
+    patches["stylesheets_remembered"] = remembered
+    return LaidOutPart(html, context, page_boxes, options, policy, anchors, patches,
+                       getattr(notes, "reused", 0))
 
 
 def finish_part(part: LaidOutPart, offset: int, total: int, pdf_options: dict[str, Any]) -> bytes:

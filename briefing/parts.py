@@ -41,7 +41,7 @@ _ID = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
 
 
 @dataclass(frozen=True)
-class Part:
+class BookPart:
     """One part of the book: its own HTML document and what it needs from the others."""
 
     index: int
@@ -64,7 +64,7 @@ class SplitBook:
 
     head: str
     preamble: str
-    parts: list[Part] = field(default_factory=list)
+    parts: list[BookPart] = field(default_factory=list)
 
 
 class _Spans(HTMLParser):
@@ -171,7 +171,7 @@ def split_book(html: str) -> SplitBook | None:
         ids = frozenset(all_ids[index])
         links = frozenset(t for t in _INTERNAL_HREF.findall(body) if t not in ids)
         name = "front" if index == 0 else (_ID.findall(html[group[0][2]: group[0][3]])[:1] or [f"part-{index}"])[0]
-        book.parts.append(Part(index, name, _document(book, body), body, count, footnotes, ids, links))
+        book.parts.append(BookPart(index, name, _document(book, body), body, count, footnotes, ids, links))
         footnotes += count
     return book
 
@@ -184,7 +184,7 @@ def _document(book: SplitBook, body: str, extra_head: str = "", tail: str = "") 
     return f"{head}\n{book.preamble}\n{body}\n{tail}</body>\n</html>\n"
 
 
-def with_stubs(book: SplitBook, part: Part, targets: dict[str, int]) -> tuple[str, int]:
+def with_stubs(book: SplitBook, part: BookPart, targets: dict[str, int]) -> tuple[str, int]:
     """The part's document with stub pages holding `targets` (anchor id → page number).
 
     Returns the HTML and the number of stub pages (dropped when the book is assembled).

@@ -3,30 +3,40 @@
     load project → validate → resolve citations → select edition
       → render HTML (Jinja) → render PDF (WeasyPrint) → write atomically
 
-`build` chains the stages; `prepare` runs the first three for commands that do not render
-(list, check). Only `load_project` and `write_atomic` touch the file system.
+This module is the only one that chains the stages. `build` runs them all; the other
+commands call the same steps: `briefing check` runs `prepare` and `render_book` on every
+edition (everything a build checks, short of the layout) and, with `--pages`, `make_pdf`
+(the very PDF `build` would write, not written); `briefing release` runs `prepare` once,
+then `render_book` and `lay_out` per edition; watch and preview call `build`.
+
+Problems are collected across stages, so one run reports every problem it can find: an
+unknown citation key does not hide a missing image in the same chapter. Only a project that
+cannot be validated (the later stages would have nothing sound to work on) stops early.
+Only `load_project` and `write_atomic` touch the file system.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .citations import CitationIndex, resolve_citations
 from .errors import ProblemCollector, UserError
-from .load import load_project
+from .load import ProjectFiles, load_project
 from .models import Project
 from .validate import validate_project
 
 if TYPE_CHECKING:
     from .editions import Book
+    from .render_html import RenderedBook, RenderOptions
+    from .render_pdf import RenderedPdf
     from .theme import Theme
 
-# The rendering stages (editions, Jinja, Markdown, fonts, WeasyPrint) are imported inside
-# `build`: `briefing list` and `briefing check` need only the first three stages.
+# The rendering stages (editions, Jinja, Markdown, fonts, WeasyPrint) are imported inside the
+# functions: `briefing list` and `briefing check` never import WeasyPrint.
 
 OutputFormat = Literal["pdf", "html"]
 
@@ -60,57 +70,136 @@ class BuildResult:
     """How the pages were laid out (one pass, or parts in worker processes), for `--verbose`."""
 
 
-def prepare(project_dir: Path) -> tuple[Project, CitationIndex]:
-    """Load, validate and resolve citations: everything short of choosing an edition."""
-    problems = ProblemCollector()
-    project = validate_project(load_project(project_dir), problems)
-    citations = resolve_citations(project, problems)
-    problems.raise_if_errors()
+@dataclass(frozen=True)
+class MadeBook:
+    """One edition carried through every stage but the write: what `build` writes, in memory."""
+
+    project: Project
+    book: Book
+    rendered: RenderedBook
+    data: bytes
+    pdf: RenderedPdf | None
+    """None for `--format html`."""
+
+
+def read_project(project_dir: Path, problems: ProblemCollector) -> tuple[ProjectFiles, Project]:
+    """Load and validate; validation problems go to `problems` (with errors, the project is incomplete).
+
+    A project that cannot be read at all (no briefing.yaml, an unreadable file) raises `UserError`.
+    """
+    files = load_project(project_dir)
+    return files, validate_project(files, problems)
+
+
+def prepare(project_dir: Path, problems: ProblemCollector | None = None) -> tuple[Project, CitationIndex]:
+    """Load, validate and resolve citations: everything short of choosing an edition.
+
+    With validation errors, they are raised here with the citations' problems (the later
+    stages would have nothing sound to work on). Otherwise citation problems go to `problems`
+    when given, so the caller can add the later stages' problems to them; else they are raised.
+    """
+    collect = problems if problems is not None else ProblemCollector()
+    validated = ProblemCollector()
+    _, project = read_project(project_dir, validated)
+    collect.extend(validated.problems)
+    citations = resolve_citations(project, collect)
+    if problems is None or validated.errors:
+        collect.raise_if_errors()
     return project, citations
+
+
+def render_book(project: Project, theme: Theme, options: RenderOptions, problems: ProblemCollector, *,
+                edition: str | None = None, sections: Sequence[str] = (),
+                exclude: Sequence[str] = ()) -> tuple[Book, RenderedBook] | None:
+    """Select an edition and render it to HTML, with every check a build makes before the layout.
+
+    Font coverage, `#` headings in a body, the raw-HTML audit with the content's images and
+    links, chart data and templates: each problem goes to `problems`; None when the edition
+    cannot be rendered at all.
+    """
+    from .checks.structure import title_heading_problems
+    from .editions import select_edition
+    from .font_coverage import check_font_coverage
+    from .render_html import render_html
+
+    try:
+        book = select_edition(project, edition, sections, exclude)
+    except UserError as error:
+        problems.extend(error.problems)
+        return None
+    for chapter in book.chapters:
+        problems.extend(title_heading_problems(chapter.section))
+    problems.extend(check_font_coverage(book))
+    try:
+        return book, render_html(book, theme, options)
+    except UserError as error:
+        problems.extend(error.problems)
+        return None
+
+
+def lay_out(book: Book, theme: Theme, html: str, *, pdf_variant: str | None = None, created: Any = None,
+            finisher: Callable[[Any, Any], None] | None = None, identifier: bool | None = None,
+            in_parts: bool = True) -> RenderedPdf:
+    """Stage 6: the PDF of rendered HTML, through the sandboxed fetcher the project's settings make.
+
+    Part by part in worker processes where that gives the same pages (`render_parts`), else
+    in one WeasyPrint pass; `in_parts=False` always takes the single pass.
+    """
+    from .policy import sandbox_policy
+    from .render_html import base_url
+
+    policy = sandbox_policy(book.project, theme)
+    lines = source_lines(book, theme)
+    if not in_parts or finisher is not None or identifier:
+        from .render_pdf import render_pdf
+
+        return render_pdf(html, base_url(book), book.project.root, theme, pdf_variant=pdf_variant, created=created,
+                          source_lines=lines, finisher=finisher, identifier=identifier, policy=policy)
+    from .render_route import render_book_pdf
+
+    return render_book_pdf(html, base_url(book), book.project.root, theme, pdf_variant=pdf_variant,
+                           created=created, source_lines=lines, policy=policy)
+
+
+def make_book(request: BuildRequest) -> MadeBook:
+    """Every stage of `build` but the write: the bytes `build` would write for `request`."""
+    from .render_html import RenderOptions
+    from .source_date import source_date
+    from .theme import load_theme
+
+    if request.format == "pdf":
+        from .render_route import start_workers
+        from .reproducible import isolate_fonts
+
+        isolate_fonts()  # fonts come from the tool, never the machine: before WeasyPrint loads anywhere
+        start_workers(request.project_dir)  # they import WeasyPrint while this process prepares the HTML
+    problems = ProblemCollector()
+    project, _ = prepare(request.project_dir, problems)
+    theme = load_theme(project)
+    options = RenderOptions(build_date=source_date(project), draft=request.draft, paper=request.paper,
+                            inline_styles=request.format == "html")
+    made = render_book(project, theme, options, problems, edition=request.edition, sections=request.sections,
+                       exclude=request.exclude)
+    problems.raise_if_errors()
+    assert made is not None  # a book that could not be rendered left an error
+    book, rendered = made
+    if request.format == "html":
+        return MadeBook(project, book, rendered, rendered.html.encode("utf-8"), None)
+    pdf = lay_out(book, theme, rendered.html, pdf_variant=book.edition.pdf_variant, created=options.build_date)
+    return MadeBook(project, book, rendered, pdf.data, pdf)
 
 
 def build(request: BuildRequest) -> BuildResult:
     """Build one edition of the book and write it atomically."""
-    from .editions import select_edition
-    from .font_coverage import check_font_coverage
-    from .render_html import RenderOptions, base_url, render_html
-    from .source_date import source_date
-    from .theme import load_theme
     from .write import write_atomic
 
     started = time.perf_counter()
-    if request.format == "pdf":
-        from .render_parts import start_workers
-        from .reproducible import isolate_fonts
-
-        isolate_fonts()  # fonts come from the tool, never the machine: before WeasyPrint loads anywhere
-
-        start_workers(request.project_dir)  # they import WeasyPrint while this process prepares the HTML
-    project, _ = prepare(request.project_dir)
-    book = select_edition(project, request.edition, request.sections, request.exclude)
-    if uncovered := check_font_coverage(book):
-        raise UserError(uncovered)
-    theme = load_theme(project)
-    options = RenderOptions(build_date=source_date(project), draft=request.draft, paper=request.paper,
-                            inline_styles=request.format == "html")
-    rendered = render_html(book, theme, options)
-    target = request.output or default_output(project, book.edition.name, request.format)
-    pages: int | None = None
-    layout = ""
-    if request.format == "html":
-        data = rendered.html.encode("utf-8")
-    else:
-        from .fetch import SandboxPolicy
-        from .render_parts import render_book_pdf as render_pdf  # part by part where it applies, else one pass
-
-        pdf = render_pdf(rendered.html, base_url(book), project.root, theme,
-                         pdf_variant=book.edition.pdf_variant, created=options.build_date,
-                         source_lines=_source_lines(book, theme),
-                         policy=SandboxPolicy(project.root, theme, project.config.limits, project.config.remote))
-        data, pages, layout = pdf.data, pdf.pages, pdf.layout
-    write_atomic(target, data)
-    return BuildResult(target, book.edition.name, pages, time.perf_counter() - started, book, rendered.cited, len(data),
-                       layout)
+    made = make_book(request)
+    target = request.output or default_output(made.project, made.book.edition.name, request.format)
+    write_atomic(target, made.data)
+    pdf = made.pdf
+    return BuildResult(target, made.book.edition.name, pdf.pages if pdf else None, time.perf_counter() - started,
+                       made.book, made.rendered.cited, len(made.data), pdf.layout if pdf else "")
 
 
 def default_output(project: Project, edition: str, output_format: OutputFormat) -> Path:
@@ -118,9 +207,10 @@ def default_output(project: Project, edition: str, output_format: OutputFormat) 
     return project.root / "build" / f"{edition}.{output_format}"
 
 
-def _source_lines(book: Book, theme: Theme) -> dict[str, tuple[Path, int]]:
+def source_lines(book: Book, theme: Theme) -> dict[str, tuple[Path, int]]:
     """Map resource URLs named in the content and the project's styles to their file and line, for errors."""
     from .locate import resource_lines
     from .render_html import base_url
 
     return resource_lines((chapter.section for chapter in book.chapters), base_url(book), theme, book.project.root)
+

@@ -8,8 +8,14 @@ resource WeasyPrint loads is capped in size so a mistaken 2 GB file fails fast.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+if TYPE_CHECKING:
+    from .fetch import SandboxPolicy
+    from .models import Project
+    from .theme import Theme
 
 MB = 1024 * 1024
 
@@ -59,3 +65,11 @@ class RemoteAccess(BaseModel):
             if name == host and (int(wanted) if wanted else default_port) == (port or default_port):
                 return True
         return False
+
+
+def sandbox_policy(project: Project, theme: Theme) -> SandboxPolicy:
+    """The fetcher's policy from the project's settings (`limits:`, `remote:`): the only place one is made
+    for a build, a release, a page measurement or a preview."""
+    from .fetch import SandboxPolicy
+
+    return SandboxPolicy(project.root, theme, project.config.limits, project.config.remote)

@@ -26,12 +26,11 @@ from .accessibility import TAGGED_VARIANTS, missing_alt_text
 from .changes import Changes, compare_snapshots, snapshot_book, snapshot_json
 from .editions import Book, select_edition
 from .errors import Problem, ProblemCollector, UserError
-from .font_coverage import check_font_coverage
-from .inputs import Inputs, collect_inputs
+from .inputs import Inputs, collect_inputs, git_pathspecs
 from .manifest import manifest_json, merge_shards, read_shard, write_release
 from .models import Project
-from .pipeline import _source_lines, prepare
-from .render_html import RenderOptions, base_url, render_html
+from .pipeline import lay_out, prepare, render_book, source_lines
+from .render_html import RenderOptions
 from .render_pool import default_jobs, run_calls, shared_pool
 from .theme import Theme, load_theme
 
@@ -128,7 +127,8 @@ def release(request: ReleaseRequest, on_edition: Callable[[EditionResult], None]
 
     started = time.perf_counter()
     isolate_fonts()
-    project, _ = prepare(request.project_dir)
+    problems = ProblemCollector()  # citation problems are reported with every edition's own
+    project, _ = prepare(request.project_dir, problems)
     theme = load_theme(project)
     planned_names = _planned_editions(project, request.editions)
     names = request.shard.pick(planned_names) if request.shard else planned_names
@@ -144,7 +144,7 @@ def release(request: ReleaseRequest, on_edition: Callable[[EditionResult], None]
         parallel = len(names) > 1 and default_jobs() > 1
         if parallel:
             shared_pool()  # the workers start (in the pinned environment) while the HTML is prepared
-        plans = _plan(project, theme, names, date, request.pdf_variant, earlier)
+        plans = _plan(project, theme, names, date, request.pdf_variant, earlier, problems)
         if parallel and len(plans) > 1:
             # One edition per worker process at a time; progress is reported in the editions'
             # order, each line as soon as that edition and those before it have ended.
@@ -198,27 +198,26 @@ def _planned_editions(project: Project, asked: Sequence[str]) -> list[str]:
 
 
 def _plan(project: Project, theme: Theme, names: Sequence[str], date: dt.datetime, variant_override: str | None,
-          earlier: Any) -> list[_Planned]:
+          earlier: Any, problems: ProblemCollector) -> list[_Planned]:
     """Select and render every edition to HTML, collecting every problem before any PDF is made."""
-    problems = ProblemCollector()
     plans = []
     for name in names:
-        try:
-            book = select_edition(project, name)
-            if uncovered := check_font_coverage(book):  # a character the bundled fonts lack prints as a box
-                problems.extend(uncovered)
-                continue
-            snapshot = snapshot_book(book)
-            changes: Changes | None = None
-            if earlier is not None:
+        changes: Changes | None = None
+        if earlier is not None:
+            try:
+                snapshot = snapshot_book(select_edition(project, name))
+            except UserError:
+                snapshot = None  # render_book reports why the edition cannot be selected
+            if snapshot is not None:
                 changes = compare_snapshots(earlier.snapshot_of(name), snapshot, earlier.label)
-            rendered = render_html(book, theme, RenderOptions(build_date=date, changes=changes))
-        except UserError as error:
-            problems.extend(error.problems)
+        made = render_book(project, theme, RenderOptions(build_date=date, changes=changes), problems, edition=name)
+        if made is None:
             continue
+        book, rendered = made
+        snapshot = snapshot_book(book)
         variant = variant_override or book.edition.pdf_variant
         if variant in TAGGED_VARIANTS:
-            problems.extend(missing_alt_text(rendered.html, book, _source_lines(book, theme), variant))
+            problems.extend(missing_alt_text(rendered.html, book, source_lines(book, theme), variant))
         record = {
             "name": name,
             "title": book.edition.title,
@@ -239,8 +238,6 @@ def _plan(project: Project, theme: Theme, names: Sequence[str], date: dt.datetim
 def render_edition(plan: _Planned, project: Project, theme: Theme) -> tuple[EditionResult, bytes]:
     """One edition's PDF: here, or in a worker process through `render_pool.run_calls`."""
     from .accessibility import finish_pdf, untagged_figures
-    from .fetch import SandboxPolicy
-    from .render_pdf import render_pdf
 
     def finisher(document: Any, pdf: Any) -> None:
         finish_pdf(document, pdf)
@@ -249,9 +246,7 @@ def render_edition(plan: _Planned, project: Project, theme: Theme) -> tuple[Edit
                                      f"{untagged_figures(pdf)} figure(s) would have no alt text in the tagged PDF")])
 
     started = time.perf_counter()
-    pdf = render_pdf(plan.html, base_url(plan.book), project.root, theme, pdf_variant=plan.variant,
-                     source_lines=_source_lines(plan.book, theme), finisher=finisher, identifier=True,
-                     policy=SandboxPolicy(project.root, theme, project.config.limits, project.config.remote))
+    pdf = lay_out(plan.book, theme, plan.html, pdf_variant=plan.variant, finisher=finisher, identifier=True)
     result = EditionResult(plan.record["name"], plan.record["file"], pdf.pages, time.perf_counter() - started,
                            pdf.warnings)
     return result, pdf.data
@@ -273,8 +268,8 @@ def _run_record(project: Project, theme: Theme, planned: Sequence[str], date: dt
         "source_date_epoch": epoch,
         "inputs": {"sha256": inputs.sha256,
                    "files": [{"path": f.label, "sha256": f.sha256, "bytes": f.bytes} for f in inputs.files]},
-        "git": git_state(project.root, ["briefing.yaml", project.config.content, project.config.templates,
-                                        project.config.styles]),
+        "git": git_state(project.root, git_pathspecs((project.config.content, project.config.templates,
+                                                                project.config.styles))),
         "editions": list(planned),
         "pdf_variant": request.pdf_variant,
         "since": dict(earlier.record) if earlier is not None else None,

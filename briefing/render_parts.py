@@ -19,22 +19,18 @@ the caller then renders in one pass, which stays the reference.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .assemble import PartPdf, assemble
 from .fetch import SandboxPolicy
-from .parts import Part, SplitBook, css_allows_parts, split_book, style_texts, with_stubs
+from .part_cache import PartCache, environment_key
+from .parts import BookPart, SplitBook, css_allows_parts, split_book, style_texts, with_stubs
 from .render_pool import RenderPool, Worker, WorkerDiedError, close_shared_pool, shared_pool
 from .theme import Theme
-
-CACHE_KEEP = 400
-"""Cache files kept (the most recently used); older ones are removed after a build."""
+from .worker_messages import Failed, Finished, Laid, Ready
 
 
 class _AbandonError(Exception):
@@ -43,7 +39,7 @@ class _AbandonError(Exception):
 
 @dataclass(frozen=True)
 class PartsResult:
-    """The assembled book."""
+    """The assembled book, and how it was made (for the layout report)."""
 
     data: bytes
     pages: int
@@ -53,13 +49,15 @@ class PartsResult:
     parts: int = 0
     dropped: int = 0
     """Parts laid out twice: over a worker's memory budget, dropped after their first layout."""
-
     workers: int = 0
-
-    def describe(self) -> str:
-        """For `--verbose`: how many parts, processes and layouts this build took."""
-        again = f" ({self.dropped} laid out twice, to stay within the workers' memory budget)" if self.dropped else ""
-        return f"{self.parts} parts in {self.workers} worker processes, {self.laid_out} layouts{again}"
+    counted_from_cache: int = 0
+    """Parts whose page count and anchors came from the cache (not laid out to be counted)."""
+    pdfs_from_cache: int = 0
+    """Parts whose numbered PDF came from the cache."""
+    patches: dict[str, bool] = field(default_factory=dict)
+    """Each WeasyPrint patch and whether it was in place in every layout of this build (empty: no layout)."""
+    footnotes_reused: int = 0
+    """Footnote layouts given back by the footnote cache in this build's layouts."""
 
 
 @dataclass
@@ -72,10 +70,12 @@ class _Job:
 @dataclass
 class _Run:
     pool: RenderPool
-    replies: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    replies: dict[str, Laid | Finished] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     laid_out: int = 0
     dropped: int = 0
+    patches: dict[str, bool] = field(default_factory=dict)
+    footnotes_reused: int = 0
 
     def run(self, jobs: list[_Job]) -> None:
         """Run every job's steps, each job on one worker, as many at once as there are workers."""
@@ -100,34 +100,58 @@ class _Run:
                     self.pool.next_reply(120)  # a worker still starting up
                 continue
             worker, reply = self.pool.next_reply(600)
-            if reply[0] == "ready":
+            if isinstance(reply, Ready):
                 continue
             job = active.pop(worker)
-            if reply[0] == "error" or (reply[0] in ("laid", "pdf") and reply[5 if reply[0] == "laid" else 3]):
-                raise _AbandonError(str(reply[2]) if reply[0] == "error" else f"a resource was refused: {reply}"[:2000])
-            if reply[0] == "pdf":
-                worker.holds.discard(reply[1])
-            elif reply[0] == "laid" and not reply[6]:
-                worker.holds.discard(reply[1])  # over its memory budget: laid out again when finished
-                self.dropped += 1
-            self.warnings += reply[4]
-            self.replies[reply[1]] = reply
+            if isinstance(reply, Failed):
+                raise _AbandonError(reply.message)
+            if not isinstance(reply, (Laid, Finished)):
+                raise _AbandonError(f"unexpected reply {type(reply).__name__} from a layout worker")
+            if reply.refusals:
+                raise _AbandonError(f"a resource was refused: {reply.refusals}"[:2000])
+            if isinstance(reply, Finished):
+                worker.holds.discard(reply.key)
+            else:
+                self._count(reply)
+                if not reply.held:
+                    worker.holds.discard(reply.key)  # over its memory budget: laid out again when finished
+                    self.dropped += 1
+            self.warnings += reply.warnings
+            self.replies[reply.key] = reply
             if job.steps:
                 waiting.insert(0, job)
 
+    def _count(self, laid: Laid) -> None:
+        """A patch counts as active only if it was in place in every layout."""
+        for name, active in laid.patches.items():
+            self.patches[name] = self.patches.get(name, True) and active
+        if not laid.patches:
+            self.patches.setdefault("footnote_cache", False)
+        self.footnotes_reused += laid.footnotes_reused
+
 
 def render_in_parts(html: str, base_url: str, project_root: Path, theme: Theme, policy: SandboxPolicy,
-                    pool: RenderPool | None = None, cache_dir: Path | None = None) -> PartsResult | None:
-    """The book's PDF made part by part, or None when only a single pass can make it faithfully."""
+                    pool: RenderPool | None = None, cache_dir: Path | None = None,
+                    why: list[str] | None = None) -> PartsResult | None:
+    """The book's PDF made part by part, or None when only a single pass can make it faithfully
+    (the reason is appended to `why`, for the layout report)."""
+    why = why if why is not None else []
     book = split_book(html)
-    if book is None or not css_allows_parts(style_texts(theme.style_dirs)):
+    if book is None:
+        why.append("the HTML cannot be cut into chapters")
+        return None
+    if not css_allows_parts(style_texts(theme.style_dirs)):
+        why.append("the styles make a chapter's pages depend on where it starts (@page :left/:right/:first, "
+                   "break-before: right, or chapters that do not start a page)")
         return None
     pool = pool or shared_pool()
-    cache = _Cache(cache_dir or project_root / "build" / ".cache" / "parts", _environment(project_root, theme, policy))
+    cache = PartCache(cache_dir or project_root / "build" / ".cache" / "parts",
+                      environment_key(project_root, theme, policy))
     run = _Run(pool)
     try:
         return _render(book, base_url, policy, cache, run)
-    except (_AbandonError, WorkerDiedError):
+    except (_AbandonError, WorkerDiedError) as exc:
+        why.append(f"the parts path gave up: {exc}")
         if os.environ.get("BRIEFING_DEBUG"):
             raise
         try:
@@ -139,7 +163,7 @@ def render_in_parts(html: str, base_url: str, project_root: Path, theme: Theme, 
         cache.prune()
 
 
-def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: _Cache, run: _Run) -> PartsResult:
+def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: PartCache, run: _Run) -> PartsResult:
     front = book.parts[0]
 
     def layout(key: str, text: str, start: int, count: int, keep: bool = False) -> tuple[Any, ...]:
@@ -158,9 +182,11 @@ def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: _Cache
     run.run(sorted(wave, key=lambda job: -len(job.steps[0][2])))
     for part in book.parts:
         if part.index not in info:
-            reply = run.replies[keys[part.index]]
-            info[part.index] = {"pages": reply[2], "anchors": reply[3]}
+            laid = run.replies[keys[part.index]]
+            assert isinstance(laid, Laid)
+            info[part.index] = {"pages": laid.pages, "anchors": laid.anchors}
             cache.store_info(keys[part.index], info[part.index])
+    counted_from_cache = len(book.parts) - len(wave)
     held = {key for worker in run.pool.workers for key in worker.holds}
 
     offsets, total = _offsets(book, info)
@@ -190,8 +216,9 @@ def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: _Cache
         holder.busy = False
         holder.holds.discard(key)
     run.run(jobs)
-    if front_key in run.replies:
-        pages_with_stubs = _pdf_pages(run.replies[front_key][2])
+    front_done = run.replies.get(front_key)
+    if isinstance(front_done, Finished):
+        pages_with_stubs = _pdf_pages(front_done.data)
         if pages_with_stubs - stubs != info[0]["pages"]:
             raise _AbandonError("the contents changed length once page numbers were filled in")
     pdfs = []
@@ -199,12 +226,13 @@ def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: _Cache
         final = finals[part.index]
         flow_key = front_key if part is front else keys[part.index]
         done = run.replies.get(flow_key)
-        if done is not None and done[0] == "pdf":
-            cache.store_pdf(final, done[2])
+        if isinstance(done, Finished):
+            cache.store_pdf(final, done.data)
         data = cache.pdf(final)
         pdfs.append(PartPdf(data, info[part.index]["pages"]))
     return PartsResult(assemble(pdfs), total, tuple(dict.fromkeys(run.warnings)), run.laid_out, len(book.parts),
-                       run.dropped, len(run.pool.workers))
+                       run.dropped, len(run.pool.workers), counted_from_cache, len(book.parts) - len(jobs),
+                       dict(run.patches), run.footnotes_reused)
 
 
 def _offsets(book: SplitBook, info: dict[int, dict[str, Any]]) -> tuple[dict[int, int], int]:
@@ -215,7 +243,8 @@ def _offsets(book: SplitBook, info: dict[int, dict[str, Any]]) -> tuple[dict[int
     return offsets, before
 
 
-def _targets(front: Part, book: SplitBook, info: dict[int, dict[str, Any]], offsets: dict[int, int]) -> dict[str, int]:
+def _targets(front: BookPart, book: SplitBook, info: dict[int, dict[str, Any]],
+             offsets: dict[int, int]) -> dict[str, int]:
     """Page numbers of the anchors the front matter links to."""
     found: dict[str, int] = {}
     for target in sorted(front.links_out):
@@ -233,149 +262,3 @@ def _pdf_pages(data: bytes) -> int:
     from pypdf import PdfReader
 
     return len(PdfReader(io.BytesIO(data)).pages)
-
-
-def _environment(project_root: Path, theme: Theme, policy: SandboxPolicy) -> str:
-    """Everything a part's layout reads besides its HTML: styles, fonts, images, tool versions, policy."""
-    from . import __version__
-    from .cache import _hash_tree, _libraries
-
-    digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{__version__};{_libraries()}".encode())
-    here = Path(__file__).resolve().parent
-    for name in ("parts.py", "part_layout.py", "footnote_cache.py", "assemble.py", "render_parts.py", "fetch.py"):
-        source = here / name
-        if source.is_file():
-            digest.update(source.read_bytes())
-    counter = [0, 0]
-    for index, folder in enumerate(theme.style_dirs):
-        _hash_tree(digest, str(folder), f"<style{index}>/", set(), counter)
-    _hash_tree(digest, str(project_root), "<project>/", set(), counter, skip_suffixes=(".md",))
-    digest.update(pickle.dumps(policy, protocol=4))
-    return digest.hexdigest()
-
-
-class _Cache:
-    """Part page counts (JSON) and part PDFs, by content hash."""
-
-    def __init__(self, folder: Path, environment: str) -> None:
-        self.folder = folder
-        self.environment = environment
-
-    def key(self, kind: str, *pieces: str | int) -> str:
-        digest = hashlib.blake2b(digest_size=20)
-        digest.update(f"{kind}\0{self.environment}".encode())
-        for piece in pieces:
-            digest.update(b"\0" + str(piece).encode("utf-8", "surrogateescape"))
-        return digest.hexdigest()
-
-    def info(self, key: str) -> dict[str, Any] | None:
-        try:
-            found: dict[str, Any] = json.loads((self.folder / f"{key}.json").read_text("utf-8"))
-            return found
-        except (OSError, ValueError):
-            return None
-
-    def store_info(self, key: str, value: dict[str, Any]) -> None:
-        self._write(self.folder / f"{key}.json", json.dumps(value).encode())
-
-    def has_pdf(self, key: str) -> bool:
-        return (self.folder / f"{key}.pdf").is_file()
-
-    def pdf(self, key: str) -> bytes:
-        path = self.folder / f"{key}.pdf"
-        data = path.read_bytes()
-        os.utime(path)
-        return data
-
-    def store_pdf(self, key: str, data: bytes) -> None:
-        self._write(self.folder / f"{key}.pdf", data)
-
-    def _write(self, path: Path, data: bytes) -> None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temp = path.with_name(path.name + f".{os.getpid()}.part")
-            temp.write_bytes(data)
-            os.replace(temp, path)
-        except OSError:
-            return
-
-    def prune(self) -> None:
-        """Keep the most recently used files only."""
-        try:
-            files = sorted(self.folder.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
-        except OSError:
-            return
-        for stale in files[CACHE_KEEP:]:
-            stale.unlink(missing_ok=True)
-
-
-def render_mode() -> str:
-    """`BRIEFING_RENDER`: `single` (one pass), `parts` (part by part), or `auto` (the default)."""
-    mode = os.environ.get("BRIEFING_RENDER", "auto").strip().lower()
-    return mode if mode in ("single", "parts") else "auto"
-
-
-def parts_enabled() -> bool:
-    """Whether the parts path may be used at all (`BRIEFING_RENDER=single` turns it off)."""
-    return render_mode() != "single"
-
-
-def parts_worthwhile(project_root: Path | None) -> bool:
-    """`auto` lays out part by part when that is faster: parts are cached from an earlier build
-    (only changed chapters are laid out), or the machine has a spare core for the workers.
-    On a busy machine a cold build in one pass costs less (the workers' start-up is paid for
-    nothing), and both give the same PDF."""
-    mode = render_mode()
-    if mode != "auto":
-        return mode == "parts"
-    if _POOL_STARTED or _BUILDS_STARTED > 1:  # a warm process (watch, preview): caching pays from now on
-        return True
-    cache = project_root / "build" / ".cache" / "parts" if project_root is not None else None
-    if cache is not None and cache.is_dir() and any(cache.iterdir()):
-        return True
-    try:
-        cores = len(os.sched_getaffinity(0))
-        return cores >= 2 and cores - _busy_cores() >= 1
-    except (AttributeError, OSError, ValueError):
-        return False
-
-
-def _busy_cores() -> int:
-    """Processes running elsewhere right now (besides this one), from /proc/loadavg's runnable count.
-
-    The load averages would lag: right after a parallel build they still count its workers."""
-    with open("/proc/loadavg", encoding="ascii") as stream:
-        runnable = int(stream.read().split()[3].split("/")[0])
-    return max(0, runnable - 1)
-
-
-_POOL_STARTED = False
-_BUILDS_STARTED = 0
-
-
-def start_workers(project_root: Path | None = None) -> None:
-    """Start the worker processes now, so they import WeasyPrint while the caller prepares the HTML."""
-    global _POOL_STARTED, _BUILDS_STARTED
-    _BUILDS_STARTED += 1
-    if parts_worthwhile(project_root):
-        shared_pool()
-        _POOL_STARTED = True
-
-
-def render_book_pdf(html: str, base_url: str, project_root: Path, theme: Theme, *,
-                    pdf_variant: str | None = None, created: Any = None,
-                    source_lines: dict[str, tuple[Path, int]] | None = None,
-                    policy: SandboxPolicy | None = None) -> Any:
-    """`render_pdf` with the same arguments and result, through the parts path where it applies.
-
-    Tagged or PDF/A variants, and anything `render_in_parts` declines, go through `render_pdf`,
-    the single pass that stays the reference."""
-    from .render_pdf import RenderedPdf, render_pdf
-
-    if pdf_variant is None and parts_worthwhile(project_root):
-        result = render_in_parts(html, base_url, project_root, theme, policy or SandboxPolicy(project_root, theme))
-        if result is not None:
-            return RenderedPdf(result.data, result.pages, result.warnings, result.describe())
-    return render_pdf(html, base_url, project_root, theme, pdf_variant=pdf_variant, created=created,
-                      source_lines=source_lines, policy=policy)

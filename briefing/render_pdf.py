@@ -53,7 +53,7 @@ def render_pdf(html: str, base_url: str, project_root: Path, theme: Theme, *,
                pdf_variant: str | None = None, created: dt.datetime | None = None,
                source_lines: dict[str, tuple[Path, int]] | None = None,
                finisher: Any = None, identifier: bool | None = None,
-               policy: SandboxPolicy | None = None) -> RenderedPdf:
+               policy: SandboxPolicy) -> RenderedPdf:
     """Render the book; refused resources are errors naming the content line where known.
 
     `finisher(document, pdf)` may adjust the pydyf PDF before it is written; `identifier=True`
@@ -61,7 +61,6 @@ def render_pdf(html: str, base_url: str, project_root: Path, theme: Theme, *,
     """
     from weasyprint import HTML
 
-    policy = policy or SandboxPolicy(project_root, theme)
     fetcher = make_fetcher(policy)
     collect = _Collect()
     logger = logging.getLogger("weasyprint")

@@ -24,18 +24,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from .worker_messages import Raised, Ready, Reply, Returned
+
 _HEADER = struct.Struct("!Q")
 _POOL: RenderPool | None = None
 
 
-def send(stream: IO[bytes], message: tuple[Any, ...]) -> None:
+def send(stream: IO[bytes], message: Any) -> None:
     """Write one message."""
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_HEADER.pack(len(data)) + data)
     stream.flush()
 
 
-def receive(stream: IO[bytes]) -> tuple[Any, ...] | None:
+def receive(stream: IO[bytes]) -> Any:
     """Read one message; None at end of stream."""
     header = stream.read(_HEADER.size)
     if len(header) < _HEADER.size:
@@ -44,8 +46,7 @@ def receive(stream: IO[bytes]) -> tuple[Any, ...] | None:
     data = stream.read(size)
     if len(data) < size:
         return None
-    message: tuple[Any, ...] = pickle.loads(data)
-    return message
+    return pickle.loads(data)
 
 
 def default_jobs() -> int:
@@ -110,8 +111,8 @@ class RenderPool:
         """Workers ready for a request."""
         return [w for w in self.workers if w.ready and not w.busy]
 
-    def next_reply(self, timeout: float | None = None) -> tuple[Worker, tuple[Any, ...]]:
-        """Wait for the next message from any worker ("ready" messages included)."""
+    def next_reply(self, timeout: float | None = None) -> tuple[Worker, Reply]:
+        """Wait for the next message from any worker (`Ready` included)."""
         streams = {w.process.stdout: w for w in self.workers if w.process.stdout is not None}
         readable, _, _ = select.select(list(streams), [], [], timeout)
         if not readable:
@@ -121,18 +122,11 @@ class RenderPool:
         message = receive(worker.process.stdout)
         if message is None:
             raise WorkerDiedError(f"worker {worker.process.pid} ended: {self._stderr_tail(worker)}")
-        if message[0] == "ready":
+        if isinstance(message, Ready):
             worker.ready = True
         else:
             worker.busy = False
         return worker, message
-
-    def wait_ready(self, worker: Worker, timeout: float = 120) -> None:
-        """Block until `worker` has started (used before a worker's first request)."""
-        while not worker.ready:
-            _, message = self.next_reply(timeout)
-            if message[0] != "ready":
-                raise WorkerDiedError(f"unexpected {message[0]} from an idle worker")
 
     def drop_all(self) -> None:
         """Forget every laid-out part (after a failed build), keeping the processes."""
@@ -219,15 +213,17 @@ def run_calls(calls: Sequence[tuple[str, tuple[Any, ...], dict[str, Any]]],
             worker.submit(("call", str(index), target, tuple(args), dict(kwargs)))
             active[worker] = index
         worker, reply = pool.next_reply(None)
-        if reply[0] == "ready":
+        if isinstance(reply, Ready):
             continue
         index = active.pop(worker)
-        if reply[0] == "result":
-            results[index] = (True, reply[2])
+        if isinstance(reply, Returned):
+            results[index] = (True, reply.value)
             if on_result is not None:
-                on_result(index, reply[2])
+                on_result(index, reply.value)
+        elif isinstance(reply, Raised):
+            results[index] = (False, reply.exception)
         else:
-            results[index] = (False, reply[2] if reply[0] == "raised" else WorkerDiedError(str(reply[2])))
+            results[index] = (False, WorkerDiedError(str(getattr(reply, "message", reply))))
     for index in range(len(calls)):
         ok, value = results[index]
         if not ok:

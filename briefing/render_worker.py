@@ -4,14 +4,13 @@ Started by `briefing.render_pool` as `python -m briefing.render_worker`; it impo
 once, keeps one FontConfiguration, and answers requests read from stdin (length-prefixed
 pickles, see `render_pool.send`/`receive`) until stdin closes:
 
-- ("layout", key, html, base_url, policy, footnote_start, footnotes, keep)
-      → ("laid", key, pages, anchors, warnings, refusals, held)
-- ("finish", key, offset, total, pdf_options) → ("pdf", key, data, refusals, warnings)
+- ("layout", key, html, base_url, policy, footnote_start, footnotes, keep) → `Laid`
+- ("finish", key, offset, total, pdf_options) → `Finished`
 - ("drop", key) → nothing (forget a laid-out part)
-- ("call", key, "module:function", args, kwargs) → ("result", key, value, warnings), or
-  ("raised", key, exception): any importable function, for `render_pool.run_calls`
+- ("call", key, "module:function", args, kwargs) → `Returned`, or `Raised`: any importable
+  function, for `render_pool.run_calls`
 
-Any failure answers ("error", key, message, refusals); the parent then renders in one pass.
+Any failure answers `Failed`; the parent then renders in one pass (`worker_messages`).
 Laid-out parts stay in this process between "layout" and "finish": WeasyPrint documents
 cannot be pickled, and page numbers are known only once every part is laid out. To keep a
 big book in bounded memory, a part laid out while the process is over its memory budget
@@ -33,6 +32,7 @@ import traceback
 from typing import Any, BinaryIO
 
 from .render_pool import receive, send
+from .worker_messages import Failed, Finished, Laid, Raised, Ready, Returned
 
 
 class _Collect(logging.Handler):
@@ -56,7 +56,7 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
     parts: dict[str, Any] = {}
     collect = _Collect()
     logging.getLogger("weasyprint").addHandler(collect)
-    send(replies, ("ready",))
+    send(replies, Ready())
     while (request := receive(requests)) is not None:
         kind, key = request[0], request[1]
         collect.messages = []
@@ -69,8 +69,8 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
                 held = keep or resident_mib() < memory_budget_mib()
                 if held:
                     parts[key] = part
-                reply: tuple[Any, ...] = ("laid", key, part.pages, part.anchors, list(collect.messages),
-                                          list(refusals), held)
+                reply: Laid | Finished = Laid(key, part.pages, part.anchors, list(collect.messages), list(refusals),
+                                              held, dict(part.patches), part.footnotes_reused)
                 del part
                 if not held:
                     release_memory()
@@ -79,7 +79,7 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
                 _, _, offset, total, pdf_options = request
                 part = parts.pop(key)
                 data = finish_part(part, offset, total, pdf_options)
-                reply = ("pdf", key, data, list(part.policy.refusals), list(collect.messages))
+                reply = Finished(key, data, list(part.policy.refusals), list(collect.messages))
                 del part
                 release_memory()
                 send(replies, reply)
@@ -89,16 +89,16 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
                 _, _, target, args, kwargs = request
                 module, _, name = target.partition(":")
                 value = getattr(importlib.import_module(module), name)(*args, **kwargs)
-                send(replies, ("result", key, value, list(collect.messages)))
+                send(replies, Returned(key, value, list(collect.messages)))
         except Exception as exc:  # reported to the parent, which falls back to one pass
             parts.pop(key, None)
             if kind == "call":
-                send(replies, ("raised", key, _picklable(exc)))
+                send(replies, Raised(key, _picklable(exc)))
                 continue
             detail = f"{type(exc).__name__}: {exc}"
             if os.environ.get("BRIEFING_DEBUG"):
                 detail += "\n" + traceback.format_exc()
-            send(replies, ("error", key, detail, refusals))
+            send(replies, Failed(key, detail, refusals))
 
 
 def memory_budget_mib() -> float:

@@ -18,6 +18,7 @@ from typing import Any
 from .changes import Snapshot, snapshot_book, snapshot_from_json
 from .editions import select_edition
 from .errors import Problem, UserError
+from .inputs import is_input
 from .load import CONFIG_NAME, ProjectFiles, SourceText
 from .validate import validate_project
 from .yamlfile import parse_yaml
@@ -93,7 +94,7 @@ def _files_at(git: _Git, commit: str, prefix: str, root: Path, ref: str) -> Proj
     setting = data.get("content") if isinstance(data, dict) else None
     content = setting.strip("/") if isinstance(setting, str) and setting.strip("/") else "content"
     listing = git.run("ls-tree", "--name-only", f"{commit}:{prefix}{content}") or ""
-    names = sorted(listing.splitlines())
+    names = sorted(name for name in listing.splitlines() if is_input(f"{content}/{name}", None))
 
     def read(name: str) -> SourceText | None:
         text = git.show(commit, f"{prefix}{content}/{name}")

@@ -7,11 +7,11 @@ layout, not a start-up. Changes come from watchfiles (inotify and its kin, not a
 loop of ours). A broken input is reported and the watch goes on; the atomic writer never
 touches the last good PDF when a build fails.
 
-What is watched: `briefing.yaml`, the content, templates and styles folders the config
-names (defaults `content`, `templates`, `styles`), and the built-in theme when it lies
-outside the project (a checkout where someone edits the house style). Never the output:
-the `build/` and `dist/` folders, the file being written and hidden files (editor swap
-files, the writer's temporary `.*.part`) are ignored, so a build cannot trigger itself.
+What is watched: the build's inputs (`briefing.inputs`: every file of the project folder a
+build may read), and the built-in theme when it lies outside the project (a checkout where
+someone edits the house style). Never the output: the top-level `build/` and `dist/`
+folders, the file being written, hidden files and editor debris (swap files, the writer's
+temporary `.*.part`) are not inputs, so a build cannot trigger itself.
 
 The core never imports Click: callers get a `BuildEvent` per build through `on_build`.
 """
@@ -25,11 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problem, UserError
+from .inputs import folder_names, is_below, is_input, theme_folders_outside
 from .pipeline import BuildRequest, BuildResult, build
 
-IGNORED_FOLDERS = frozenset({"build", "dist", "__pycache__", "node_modules"})
-"""Top-level project folders whose changes never trigger a build (outputs and caches)."""
-_EDITOR_DEBRIS = (".swp", ".swx", ".swo", ".tmp", ".part", "~")
 WAKE_MS = 300
 """How often the watch wakes to notice `stop_event` (and, the first time, to begin)."""
 
@@ -56,7 +54,7 @@ class BuildEvent:
 
 
 class WatchScope:
-    """Decides which changed paths are inputs of the book."""
+    """Decides which changed paths are inputs of the book: `inputs.is_input`, the build's own rule."""
 
     def __init__(self, request: BuildRequest) -> None:
         self.root = request.project_dir.resolve()
@@ -64,13 +62,18 @@ class WatchScope:
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-read the folder names from briefing.yaml (they may have just changed)."""
-        from .theme import builtin_dir
+        """Re-read the folder names from briefing.yaml (they may have just changed), and find the
+        built-in theme's folders that lie outside the project (watched too)."""
+        self.theme_folders = tuple(theme_folders_outside(self.root))
+        self.input_folders = folder_names(self.root)
 
-        names = _folder_names(self.root)
-        self.folders = tuple(self.root / name for name in names)
-        theme = builtin_dir()
-        self.theme_folders = tuple(f for f in (theme / "templates", theme / "styles") if not _below(f, self.root))
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """The project's top-level folders that hold inputs (for the message saying what is watched)."""
+        try:
+            return tuple(self.root / name for name in self.input_folders if (self.root / name).is_dir())
+        except OSError:
+            return ()
 
     def roots(self) -> list[Path]:
         """The folders to ask the operating system about (recursively)."""
@@ -82,16 +85,9 @@ class WatchScope:
         if self.output is not None and path == self.output:
             return False
         for folder in self.theme_folders:
-            if _below(path, folder):
-                return not _is_debris(path.relative_to(folder))
-        if not _below(path, self.root):
-            return False
-        relative = path.relative_to(self.root)
-        if not relative.parts or relative.parts[0] in IGNORED_FOLDERS or _is_debris(relative):
-            return False
-        if relative == Path("briefing.yaml"):
-            return True
-        return any(_below(path, folder) for folder in self.folders)
+            if is_below(path, folder):
+                return is_input(path.relative_to(folder))
+        return is_below(path, self.root) and is_input(path.relative_to(self.root), self.input_folders or None)
 
 
 def watch_project(request: BuildRequest, *, on_build: Callable[[BuildEvent], None],
@@ -151,31 +147,3 @@ def run_build(request: BuildRequest, number: int, changed: Iterable[Path]) -> Bu
     except Exception as exc:  # a bug: report it and keep watching, the next edit may work
         return BuildEvent(number, changed, None, error=exc, seconds=time.perf_counter() - started)
     return BuildEvent(number, changed, result, seconds=time.perf_counter() - started)
-
-
-def _folder_names(root: Path) -> tuple[str, str, str]:
-    """The content, templates and styles folder names from briefing.yaml (defaults if unreadable)."""
-    from .yamlfile import parse_yaml
-
-    names = {"content": "content", "templates": "templates", "styles": "styles"}
-    try:
-        data, _ = parse_yaml((root / "briefing.yaml").read_text("utf-8"), root / "briefing.yaml")
-    except (OSError, UnicodeDecodeError):
-        data = None
-    if isinstance(data, dict):
-        for key in names:
-            value = data.get(key)
-            if isinstance(value, str) and value.strip() and ".." not in Path(value.strip()).parts:
-                names[key] = value.strip().strip("/")
-    return names["content"], names["templates"], names["styles"]
-
-
-def _below(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
-
-
-def _is_debris(relative: Path) -> bool:
-    """Hidden files and folders, editor swap and backup files, vim's write test file."""
-    name = relative.name
-    return (any(part.startswith(".") for part in relative.parts) or name.endswith(_EDITOR_DEBRIS)
-            or name.startswith("#") or name == "4913")

@@ -10,6 +10,7 @@ the page an internal link leads to) and, for good measure, every page rendered t
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -66,9 +67,22 @@ def assert_same_for_a_reader(reference: Path, candidate: Path, scratch: Path) ->
     assert pixels(candidate, scratch / "candidate") == pixels(reference, scratch / "reference")
 
 
-def build(project: Path, output: Path, env: dict[str, str] | None = None, *extra: str) -> str:
-    result = run_briefing("build", "--project", project, "-o", output, "--force", *extra, env=env or PARTS)
+def build(project: Path, output: Path, env: dict[str, str] | None = None, *extra: str,
+          parts: bool | None = None) -> str:
+    """Build to `output`; the layout report must say the path the test names (`parts`: by default
+    when BRIEFING_RENDER=parts), so a parts path silently switched off fails the test."""
+    report_file = output.with_name(output.name + ".layout.json")
+    env = {**(env or PARTS), "BRIEFING_LAYOUT_REPORT": str(report_file)}
+    result = run_briefing("build", "--project", project, "-o", output, "--force", *extra, env=env)
     assert result.code == 0, result.stderr
+    report = json.loads(report_file.read_text("utf-8"))
+    if parts is None:
+        parts = env.get("BRIEFING_RENDER") == "parts"
+    assert (report["path"] == "parts") is parts, report
+    if parts:
+        assert report["patches"] and all(report["patches"].values()), report
+        if report["layouts"]:  # the fixture's pages hold many notes: the footnote cache must give layouts back
+            assert report["footnotes_reused"] > 0, report
     return result.stdout
 
 
@@ -105,6 +119,7 @@ def test_parts_laid_out_twice_under_a_memory_budget_equal_single_pass(reference:
     output = tmp_path / "budget.pdf"
     result = run_briefing("--verbose", "build", "--project", project, "-o", output, "--force",
                           env={**PARTS, "BRIEFING_WORKER_MIB": "1"})
+    assert "; patches: footnote_cache on, margin_boxes_held_back on, stylesheets_remembered on;" in result.stdout
     assert result.code == 0, result.stderr
     layout = re.search(r"layout: (\d+) parts in \d+ worker processes, (\d+) layouts \((\d+) laid out twice",
                        result.stdout)
@@ -128,6 +143,7 @@ assert "[@alpha2023" in text
 overview.write_text(text.replace("[@alpha2023", "[@gamma2024"), "utf-8")
 event = run_build(request, 2, (overview,))
 assert event.ok, event
+assert " parts in " in event.result.layout and "from the cache: " in event.result.layout, event.result.layout
 """
 
 
@@ -154,6 +170,8 @@ def test_cached_parts_after_an_edit_equal_single_pass(speed: Path, tmp_path: Pat
     chapter.write_text(text.replace("## Talking points", "An added sentence.\n\n## Talking points"), "utf-8")
     cached, single = tmp_path / "cached.pdf", tmp_path / "single.pdf"
     build(project, cached)
+    report = json.loads((tmp_path / "cached.pdf.layout.json").read_text("utf-8"))
+    assert report["counted_from_cache"] == report["parts"] - 1 and report["layouts"] <= 2, report  # the edited one
     build(project, single, SINGLE)
     assert any("An added sentence." in page for page in pages_text(cached))
     assert_same_for_a_reader(single, cached, tmp_path)
@@ -186,7 +204,8 @@ def test_styles_that_depend_on_page_side_fall_back_to_one_pass(tmp_path: Path) -
     (project / "styles").mkdir()
     (project / "styles" / "paper-a4.css").write_text("@page { size: A4 } @page :left { margin-left: 30mm }", "utf-8")
     default, single = tmp_path / "default.pdf", tmp_path / "single.pdf"
-    build(project, default)
+    build(project, default, parts=False)
+    assert "depend on where it starts" in json.loads((tmp_path / "default.pdf.layout.json").read_text())["reason"]
     build(project, single, SINGLE)
     assert_same_for_a_reader(single, default, tmp_path)
 
@@ -217,9 +236,9 @@ def test_nothing_changed_rebuild_is_skipped_and_any_change_rebuilds(tmp_path: Pa
 def test_footnote_layout_cache_gives_the_same_bytes(speed: Path) -> None:
     """Laying each note out once per page (footnote_cache) changes nothing in the PDF."""
     from briefing.editions import select_edition
-    from briefing.fetch import SandboxPolicy
     from briefing.footnote_cache import footnote_layout_cache
     from briefing.pipeline import prepare
+    from briefing.policy import sandbox_policy
     from briefing.render_html import RenderOptions, base_url, render_html
     from briefing.render_pdf import render_pdf
     from briefing.source_date import source_date
@@ -231,10 +250,11 @@ def test_footnote_layout_cache_gives_the_same_bytes(speed: Path) -> None:
     html = render_html(book, theme, RenderOptions(build_date=source_date(project))).html
 
     def render() -> bytes:
-        policy = SandboxPolicy(project.root, theme, project.config.limits, project.config.remote)
+        policy = sandbox_policy(project, theme)
         return render_pdf(html, base_url(book), project.root, theme, policy=policy).data
 
     plain = render()
-    with footnote_layout_cache():
+    with footnote_layout_cache() as stats:
         cached = render()
     assert cached == plain
+    assert stats.active and stats.reused > 100, "the cache must be in place and give layouts back"

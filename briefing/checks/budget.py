@@ -1,9 +1,9 @@
 """Page budgets: a section that runs longer than its `pages:` in the rendered edition.
 
 Measuring needs a layout, which takes seconds, so `briefing check` lays the edition out only
-with `--pages`. The edition goes through the same stages as a build (select edition →
-render HTML → WeasyPrint layout, through the sandboxed fetcher) but no PDF is written: each
-chapter's first page is where its element id appears among the pages' anchors, and it runs
+with `--pages`. It is measured on the very PDF `briefing build` would write (the pipeline's
+`make_book`, same fonts, limits, sandbox and layout path; the PDF is not written): each
+chapter's first page is the page of its named destination (its element id), and it runs
 until the next chapter (or the Sources list) starts.
 
 The measurement is kept in `build/.check-pages-<edition>.json` with a fingerprint of every
@@ -14,7 +14,6 @@ budgets against it while no input has changed, and otherwise says they were not 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -34,22 +33,20 @@ class ChapterPages:
     pages: int
 
 
-def measure_chapters(book: Book, build_date: dt.datetime) -> list[ChapterPages]:
-    """Lay the edition out (no PDF is written) and count each chapter's pages."""
-    from weasyprint import HTML
+def measure_chapters(pdf: bytes, chapter_ids: list[str]) -> list[ChapterPages]:
+    """Count each chapter's pages in the PDF a build makes, from the PDF's named destinations
+    (every element id is one; a chapter's first page holds its id)."""
+    import io
 
-    from ..fetch import SandboxPolicy, make_fetcher
-    from ..render_html import RenderOptions, base_url, render_html
-    from ..render_pdf import font_configuration
-    from ..theme import load_theme
+    from pypdf import PdfReader
 
-    theme = load_theme(book.project)
-    rendered = render_html(book, theme, RenderOptions(build_date=build_date))
-    policy = SandboxPolicy(book.project.root, theme)
-    document = HTML(string=rendered.html, base_url=base_url(book), url_fetcher=make_fetcher(policy)).render(
-        font_config=font_configuration(), presentational_hints=False)
-    return chapter_pages([set(page.anchors) for page in document.pages],
-                         [chapter.section.id for chapter in book.chapters])
+    reader = PdfReader(io.BytesIO(pdf))
+    anchors: list[set[str]] = [set() for _ in reader.pages]
+    for name, destination in reader.named_destinations.items():
+        page = reader.get_destination_page_number(destination)
+        if page is not None and 0 <= page < len(anchors):
+            anchors[page].add(str(name).lstrip("/"))
+    return chapter_pages(anchors, chapter_ids)
 
 
 def chapter_pages(anchors: list[set[str]], chapter_ids: list[str]) -> list[ChapterPages]:

@@ -16,6 +16,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     # code: (severity, what it means)
     "invalid": ("error", "the project cannot be read or validated (YAML, front matter, editions)"),
     "edition": ("error", "an edition cannot be selected (missing section, level above the edition)"),
+    "render": ("error", "an edition cannot be rendered, so build fails (raw HTML, image, link, chart data, "
+                        "a character the fonts lack, a template)"),
     "unknown-key": ("error", "a citation names a key that is not in the references"),
     "unused-reference": ("error", "a reference that no section cites"),
     "impossible-locator": ("error", "a page locator on a source that has no pages (web page, news article, interview)"),

@@ -62,13 +62,11 @@ class CheckReport:
 def check_project(project_dir: Path, options: CheckOptions) -> CheckReport:
     """Run every check on the project at `project_dir`."""
     from ..citations import resolve_citations
-    from ..load import load_project
-    from ..validate import validate_project
+    from ..pipeline import read_project
 
     collected = ProblemCollector()
     try:
-        files = load_project(project_dir)
-        project = validate_project(files, collected)
+        files, project = read_project(project_dir, collected)
     except UserError as error:
         return CheckReport(sort_findings([from_problem(p) for p in error.problems]))
     findings = [from_problem(p) for p in collected.problems]
@@ -80,7 +78,7 @@ def check_project(project_dir: Path, options: CheckOptions) -> CheckReport:
     findings += _check_text(project, citations, files, unknown, complete, options, report, raw)
     if complete:
         findings += _check_editions(project, options, report, raw)
-    report.findings = sort_findings(findings)
+    report.findings = sort_findings(_without_repeats(findings))
     report.counts = {"sections": len(project.sections), "references": len(project.references),
                      "editions": len(project.editions) or 1}
     return report
@@ -117,15 +115,28 @@ def _check_text(project: Project, citations: CitationIndex, files: ProjectFiles,
 
 def _check_editions(project: Project, options: CheckOptions, report: CheckReport,
                     raw: dict[str, str]) -> list[Finding]:
-    """Every edition can be selected; page budgets on the chosen edition's layout."""
+    """Every edition is selected and rendered to HTML as a build would (the pipeline's `render_book`:
+    raw-HTML audit, images, links, chart data, font coverage, `#` headings, templates), then page
+    budgets on the chosen edition's layout."""
     from ..editions import select_edition
+    from ..pipeline import render_book
+    from ..render_html import RenderOptions
+    from ..source_date import source_date
+    from ..theme import load_theme
 
     found: list[Finding] = []
-    for name in list(project.editions) or ["full"]:
+    theme = load_theme(project)
+    options_html = RenderOptions(build_date=source_date(project))
+    names: list[str | None] = [*project.editions] or [None]  # None: the default edition
+    for name in names:
         try:
             select_edition(project, name)
         except UserError as error:
             found += [from_problem(p, "edition") for p in error.problems]
+            continue
+        rendered = ProblemCollector()
+        render_book(project, theme, options_html, rendered, edition=name)
+        found += [from_problem(p, "render") for p in rendered.problems]
     wants_pages = options.pages or any(s.meta.pages for s in project.sections)  # laid out only with --pages
     if not wants_pages:
         return found
@@ -137,13 +148,22 @@ def _check_editions(project: Project, options: CheckOptions, report: CheckReport
 
     report.edition = book.edition.name
     if options.pages:
-        from ..source_date import source_date
+        from ..pipeline import BuildRequest, make_book
         from .budget import measure_chapters, store_measurement
 
-        report.pages, report.pages_measured = measure_chapters(book, source_date(project)), "now"
+        made = make_book(BuildRequest(project.root, book.edition.name))  # the PDF `build` writes, kept in memory
+        report.pages = measure_chapters(made.data, [chapter.section.id for chapter in made.book.chapters])
+        report.pages_measured = "now"
         store_measurement(book, inputs_fingerprint(book), report.pages)
     else:
         kept = measurement_path(book).is_file()  # hashing the inputs costs time: only when there is something to reuse
         report.pages = stored_measurement(book, inputs_fingerprint(book)) if kept else None
         report.pages_measured = "kept" if report.pages is not None else "no"
     return found + check_budgets(book, report.pages, raw) if report.pages is not None else found
+
+
+def _without_repeats(findings: list[Finding]) -> list[Finding]:
+    """One finding per file, line and message: a check's own code wins over the build's `render`
+    (a `#` heading is both a `title-heading` and a problem the build refuses)."""
+    specific = {(f.path, f.line, f.message) for f in findings if f.code != "render"}
+    return [f for f in findings if f.code != "render" or (f.path, f.line, f.message) not in specific]

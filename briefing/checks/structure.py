@@ -9,12 +9,25 @@ from __future__ import annotations
 
 import re
 
+from ..errors import Problem
+from ..models import Section
 from .finding import Finding, finding
-from .units import SectionText
+from .units import SectionText, read_section
 
 _MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.I)
 _ALT = re.compile(r"\balt\s*=\s*(?:\"(?P<double>[^\"]*)\"|'(?P<single>[^']*)'|(?P<bare>[^\s>]+))", re.I)
+
+
+def title_heading_message(title: str) -> str:
+    """What a build and `briefing check` both say of a `#` heading in a section body."""
+    return f"'# {title}': a section body starts at '##' (the chapter title comes from the front matter's title)"
+
+
+def title_heading_problems(section: Section) -> list[Problem]:
+    """A `#` heading in a body: an error for the build too (it would print as a second chapter title)."""
+    return [Problem(section.path, heading.line, title_heading_message(heading.title))
+            for heading in read_section(section).headings if heading.level == 1]
 
 
 def check_structure(text: SectionText) -> list[Finding]:
@@ -24,9 +37,7 @@ def check_structure(text: SectionText) -> list[Finding]:
     previous = 1
     for heading in text.headings:
         if heading.level == 1:
-            found.append(finding(path, heading.line, "title-heading",
-                                 f"'# {heading.title}': a section body starts at '##' "
-                                 "(the chapter title comes from the front matter's title)"))
+            found.append(finding(path, heading.line, "title-heading", title_heading_message(heading.title)))
         elif heading.level > previous + 1:
             found.append(finding(path, heading.line, "heading-skip",
                                  f"heading level {heading.level} ('{'#' * heading.level} {heading.title}') follows "
