@@ -115,7 +115,9 @@ def build(request: BuildRequest) -> BuildResult:
 
 def default_output(project: Project, edition: str, output_format: OutputFormat) -> Path:
     """`build/<edition>.pdf` (or .html) in the project folder."""
-    return project.root / "build" / f"{edition}.{output_format}"
+    from .write import output_in
+
+    return output_in(project.root / "build", f"{edition}.{output_format}", project.root)
 
 
 def _source_lines(book: Book, theme: Theme) -> dict[str, tuple[Path, int]]:
