@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .blocks import parse_divs
 from .errors import Problem, ProblemCollector
+from .fenced_divs import classify
 from .load import ProjectFiles, SourceText
 from .models import SLUG, Edition, Project, ProjectConfig, Reference, Section, SectionEntry, SectionMeta
 from .yamlfile import LineDict, LineList, line_of, parse_yaml
@@ -131,8 +131,7 @@ def _validate_sections(sources: tuple[SourceText, ...], levels: tuple[str, ...],
             problems.add(source.path, 1, "front matter is empty: give at least title and sector")
             continue
         meta: SectionMeta | None = _validate(SectionMeta, data, source.path, front_line, "front-matter", problems)
-        _, div_problems = parse_divs(body, source.path, body_line)
-        problems.extend(div_problems)
+        problems.extend(classify(body, source.path, body_line, levels, None).problems)
         if meta is None:
             continue
         level = meta.level or default_level
