@@ -108,6 +108,9 @@ def build(request: BuildRequest) -> BuildResult:
                          source_lines=_source_lines(book, theme),
                          policy=SandboxPolicy(project.root, theme, project.config.limits, project.config.remote))
         data, pages, layout = pdf.data, pdf.pages, pdf.layout
+    from .leakproof import prove_no_leak
+
+    prove_no_leak(book, data, request.format)  # nothing above the edition's level in what it prints, or no file
     write_atomic(target, data)
     return BuildResult(target, book.edition.name, pages, time.perf_counter() - started, book, rendered.cited, len(data),
                        layout)

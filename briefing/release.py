@@ -25,6 +25,7 @@ from typing import Any
 from .accessibility import TAGGED_VARIANTS, missing_alt_text
 from .changes import Changes, compare_snapshots, snapshot_book, snapshot_json
 from .editions import Book, select_edition
+from .leakproof import find_leaks
 from .errors import Problem, ProblemCollector, UserError
 from .font_coverage import check_font_coverage
 from .inputs import Inputs, collect_inputs
@@ -166,6 +167,9 @@ def release(request: ReleaseRequest, on_edition: Callable[[EditionResult], None]
                 if on_edition:
                     on_edition(rendered[-1][0])
         results = [result for result, _ in rendered]
+        leaks = [leak for plan, (_, data) in zip(plans, rendered, strict=True) for leak in find_leaks(plan.book, data)]
+        if leaks:  # nothing above an edition's level in what it prints, or no release at all
+            raise UserError(leaks)
         for plan, (result, data) in zip(plans, rendered, strict=True):
             pdfs[result.file] = data
             records.append({**plan.record, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
