@@ -142,6 +142,22 @@ class CslDate(_Strict):
             return {"date-parts": [[0]], "literal": value}
         return value
 
+    @field_validator("date_parts")
+    @classmethod
+    def _real_dates(cls, value: tuple[tuple[int, ...], ...]) -> tuple[tuple[int, ...], ...]:
+        """Each date exists: a month 1-12 (21-24: a season), a day that month has (no 2025-02-30)."""
+        for parts in value:
+            if len(parts) > 3 or any(abs(p) > 9999 for p in parts):
+                raise ValueError(f"{list(parts)} is not a date: [year, month, day], a year of at most four digits")
+            if len(parts) >= 2 and not (1 <= parts[1] <= 12 or (len(parts) == 2 and 21 <= parts[1] <= 24)):
+                raise ValueError(f"month {parts[1]} does not exist (1-12)")
+            if len(parts) == 3:
+                try:
+                    dt.date(max(parts[0], 1), parts[1], parts[2])
+                except ValueError as exc:
+                    raise ValueError(f"{parts[0]}-{parts[1]:02d}-{parts[2]:02d} does not exist: {exc}") from None
+        return value
+
     @property
     def parts(self) -> tuple[int, ...]:
         return self.date_parts[0]
