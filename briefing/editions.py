@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
 from .blocks import keep_parts
 from .errors import Problem, ProblemCollector, UserError
 from .fenced_divs import Audience, Fences, classify, furniture_nonce

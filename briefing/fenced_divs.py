@@ -163,7 +163,8 @@ class _FenceProcessor(BlockProcessor):
 
     def _check(self, div: FoundDiv) -> None:
         if div.close_line is None:
-            self.state.problems.append((div.open_line, "fenced div is never closed: add a ':::' line after its content"))
+            self.state.problems.append((div.open_line,
+                                        "fenced div is never closed: add a ':::' line after its content"))
         for key, value in div.attrs.attrs:
             if key in KNOWN_ATTRIBUTES:
                 continue

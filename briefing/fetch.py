@@ -241,7 +241,8 @@ def _raster(data: bytes, limits: Limits) -> tuple[str | None, str]:
                                   "(limits: image_pixels in briefing.yaml)")
                 image.load()  # a truncated or corrupt file fails here, not later inside WeasyPrint
     except Image.DecompressionBombError:
-        return "image/x-unknown", f"image has far more pixels than the {limits.image_pixels:,}-pixel limit (limits: image_pixels)"
+        return "image/x-unknown", (f"image has far more pixels than the {limits.image_pixels:,}-pixel limit "
+                                   "(limits: image_pixels)")
     except UnidentifiedImageError:
         return "", ""
     except Exception as exc:  # Pillow raises many kinds on a broken file
@@ -271,7 +272,6 @@ def _data_url(url: str, policy: SandboxPolicy) -> tuple[bytes, str]:
     header, _, payload = url[5:].partition(",")
     if len(payload) > policy.limits.data_url_bytes * 4 // 3 + 4:
         raise policy.refuse(url, "data: URL over the size limit (limits: data_url_bytes in briefing.yaml)")
-    mime = header.split(";")[0] or "text/plain"
     try:
         body = base64.b64decode(payload, validate=False) if header.endswith(";base64") else unquote(payload).encode()
     except (binascii.Error, ValueError):

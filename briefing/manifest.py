@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, ProblemCollector, UserError
-from .since import MANIFEST_FORMAT
 from .models import SLUG
+from .since import MANIFEST_FORMAT
 from .write import output_in, write_atomic
 
 MANIFEST_NAME = "manifest.json"

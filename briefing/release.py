@@ -25,10 +25,10 @@ from typing import Any
 from .accessibility import TAGGED_VARIANTS, missing_alt_text
 from .changes import Changes, compare_snapshots, snapshot_book, snapshot_json
 from .editions import Book, select_edition
-from .leakproof import find_leaks
 from .errors import Problem, ProblemCollector, UserError
 from .font_coverage import check_font_coverage
 from .inputs import Inputs, collect_inputs
+from .leakproof import find_leaks
 from .manifest import manifest_json, merge_shards, read_shard, write_release
 from .models import Project
 from .pipeline import _source_lines, prepare

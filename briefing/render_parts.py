@@ -20,7 +20,6 @@ the caller then renders in one pass, which stays the reference.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from .assemble import PartPdf, assemble
 from .fetch import SandboxPolicy
 from .parts import Part, SplitBook, css_allows_parts, split_book, style_texts, with_stubs
 from .render_pool import RenderPool, Worker, WorkerDiedError, close_shared_pool, shared_pool
+from .sealed import bypassed, read_json, seal_bytes, seal_json, unseal_bytes
 from .theme import Theme
 
 CACHE_KEEP = 400
@@ -261,6 +261,8 @@ class _Cache:
     def __init__(self, folder: Path, environment: str) -> None:
         self.folder = folder
         self.environment = environment
+        self._checked: dict[str, bytes] = {}
+        """Part PDFs read (seal verified) or made in this build."""
 
     def key(self, kind: str, *pieces: str | int) -> str:
         digest = hashlib.blake2b(digest_size=20)
@@ -270,26 +272,43 @@ class _Cache:
         return digest.hexdigest()
 
     def info(self, key: str) -> dict[str, Any] | None:
-        try:
-            found: dict[str, Any] = json.loads((self.folder / f"{key}.json").read_text("utf-8"))
-            return found
-        except (OSError, ValueError):
+        found = read_json(self.folder / f"{key}.json")
+        if found is None or not isinstance(found.get("pages"), int) or not isinstance(found.get("anchors"), dict):
             return None
+        return found
 
     def store_info(self, key: str, value: dict[str, Any]) -> None:
-        self._write(self.folder / f"{key}.json", json.dumps(value).encode())
+        self._write(self.folder / f"{key}.json", seal_json(value).encode())
 
     def has_pdf(self, key: str) -> bool:
-        return (self.folder / f"{key}.pdf").is_file()
+        """A stored part PDF whose seal matches (checked now, kept for `pdf`); --force: never."""
+        if key in self._checked:
+            return True
+        path = self.folder / f"{key}.pdf"
+        if bypassed() or not path.is_file():
+            return False
+        try:
+            data = unseal_bytes(path.read_bytes(), path)
+        except OSError:
+            return False
+        if data is None or not data.startswith(b"%PDF-"):
+            return False
+        self._checked[key] = data
+        return True
 
     def pdf(self, key: str) -> bytes:
-        path = self.folder / f"{key}.pdf"
-        data = path.read_bytes()
-        os.utime(path)
-        return data
+        if key in self._checked:
+            path = self.folder / f"{key}.pdf"
+            try:
+                os.utime(path)
+            except OSError:
+                pass
+            return self._checked[key]
+        raise KeyError(key)
 
     def store_pdf(self, key: str, data: bytes) -> None:
-        self._write(self.folder / f"{key}.pdf", data)
+        self._checked[key] = data
+        self._write(self.folder / f"{key}.pdf", seal_bytes(data))
 
     def _write(self, path: Path, data: bytes) -> None:
         try:
