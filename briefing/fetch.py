@@ -268,6 +268,16 @@ def _svg(data: bytes) -> tuple[str | None, str]:
     return ("image/svg+xml" if str(root.tag).rsplit("}", 1)[-1] == "svg" else "application/xml"), ""
 
 
+def data_url_problem(url: str, limits: Limits) -> str:
+    """Why the fetcher would refuse this data: URL's image, or '' (checked before rendering, at its line)."""
+    policy = SandboxPolicy(Path("/nonexistent"), None, limits)  # type: ignore[arg-type]  # no file is read
+    try:
+        _data_url(url, policy)
+    except ValueError:
+        return policy.refusals[-1].reason if policy.refusals else "data: URL refused"
+    return ""
+
+
 def _data_url(url: str, policy: SandboxPolicy) -> tuple[bytes, str]:
     header, _, payload = url[5:].partition(",")
     if len(payload) > policy.limits.data_url_bytes * 4 // 3 + 4:

@@ -30,7 +30,7 @@ import nh3
 from .blocks import parse_attrs
 from .errors import Problem
 from .fenced_divs import FURNITURE, NONCE_ATTRIBUTE, furniture_nonce
-from .fetch import project_file_problem
+from .fetch import data_url_problem, project_file_problem
 from .locate import find_line, masked_lines
 from .models import ProjectConfig, Section
 from .urls import PROJECT_URL
@@ -130,7 +130,9 @@ def url_problem(tag: str, attribute: str, value: str, config: ProjectConfig | No
         limit = config.limits.data_url_bytes if config else 0
         if config and len(url) > limit * 4 // 3 + 64:
             return f"data: URL is over the {limit:,}-byte limit (limits: data_url_bytes in briefing.yaml)"
-        return "" if url[5:].lower().startswith("image/") else "only image data: URLs are allowed"
+        if not url[5:].lower().startswith("image/"):
+            return "only image data: URLs are allowed"
+        return data_url_problem(url, config.limits) if config else ""
     if scheme in ("http", "https"):
         remote = config.remote if config else None
         try:
