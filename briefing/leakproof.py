@@ -196,7 +196,7 @@ def _outline_titles(outline: Any) -> list[str]:
     return titles
 
 
-def find_leaks(book: Book, data: bytes, output_format: str) -> list[Problem]:
+def find_leaks(book: Book, data: bytes, output_format: str = "pdf") -> list[Problem]:
     """One problem per secret sentence found in the output (at most one per block or line)."""
     printed = normalise(output_text(data, output_format))
     problems: list[Problem] = []
