@@ -29,12 +29,13 @@ from .errors import Problem, ProblemCollector, UserError
 from .font_coverage import check_font_coverage
 from .inputs import Inputs, collect_inputs
 from .leakproof import find_leaks
-from .manifest import manifest_json, merge_shards, read_shard, write_release
+from .manifest import MANIFEST_NAME, manifest_json, merge_shards, read_shard, write_release
 from .models import Project
 from .pipeline import _source_lines, prepare
 from .render_html import RenderOptions, base_url, render_html
 from .render_pool import default_jobs, run_calls, shared_pool
 from .theme import Theme, load_theme
+from .write import output_in
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,8 @@ def release(request: ReleaseRequest, on_edition: Callable[[EditionResult], None]
         run = _run_record(project, theme, planned_names, date, epoch, request, earlier)
     manifest = manifest_json(_project_record(project), run, records, str(request.shard) if request.shard else None)
     out = request.out or project.root / "dist"
+    if request.out is None:
+        output_in(out, MANIFEST_NAME, project.root)  # the project's dist/ may not be a link leading out
     written = write_release(out, pdfs, manifest)
     return ReleaseResult(out, tuple(results), tuple(planned_names), time.perf_counter() - started, tuple(written))
 

@@ -154,3 +154,57 @@ def test_a_dropped_preview_connection_prints_no_traceback(capfd: pytest.CaptureF
             server.handle_error(None, ("127.0.0.1", 50000))
     captured = capfd.readouterr()
     assert "Traceback" not in captured.err and "Exception" not in captured.err, captured.err
+
+
+def test_a_build_folder_that_is_a_link_leading_out_is_not_written(tmp_path: Path) -> None:
+    project = copy_fixture("secure", tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / "build").symlink_to(elsewhere)
+    result = run_briefing("build", cwd=project)
+    assert result.code == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "outside" in result.stderr
+    assert not list(elsewhere.iterdir())
+    (project / "dist").symlink_to(elsewhere)
+    released = run_briefing("release", cwd=project)
+    assert released.code == 1 and not list(elsewhere.iterdir()), released.stderr
+
+
+def test_merge_refuses_a_shard_pdf_that_is_a_link_leading_out(tmp_path: Path) -> None:
+    from briefing.since import MANIFEST_FORMAT
+
+    outside = tmp_path / "outside.pdf"
+    outside.write_bytes(b"%PDF-1.7\n% not part of any release\n")
+    shard = tmp_path / "shard"
+    shard.mkdir()
+    (shard / "p-x-1.pdf").symlink_to(outside)
+    manifest = {"format": MANIFEST_FORMAT, "shard": "1/1", "project": {"slug": "p"}, "run": {"editions": ["x"]},
+                "editions": [{"name": "x", "file": "p-x-1.pdf", "pages": 1,
+                              "sha256": hashlib.sha256(outside.read_bytes()).hexdigest()}]}
+    (shard / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    result = run_briefing("release", "--merge", "-o", tmp_path / "merged", shard / "manifest.json", cwd=tmp_path)
+    assert result.code == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "leading out of its folder" in result.stderr
+
+
+def test_the_leak_proof_reads_the_outline_and_the_metadata(tmp_path: Path) -> None:
+    """Text that is on no page but in a bookmark or the document title is still found."""
+    from weasyprint import HTML
+
+    from briefing.editions import select_edition
+    from briefing.leakproof import find_leaks
+    from briefing.pipeline import prepare
+
+    project = copy_fixture("secure", tmp_path)
+    secret = "Candid words about the minister and the deal."
+    (project / "content" / "candid.md").write_text(
+        f"---\ntitle: Candid\nsector: context\nlevel: internal\n---\n\n{secret}\n", "utf-8")
+    loaded, _ = prepare(project)
+    book = select_edition(loaded, "public")
+    in_outline = HTML(string=f'<h1 style="bookmark-label: \'{secret}\'">Public</h1>').write_pdf()
+    in_title = HTML(string=f"<title>{secret}</title><p>Public</p>").write_pdf()
+    clean = HTML(string="<title>Public</title><h1>Public</h1>").write_pdf()
+    for data in (in_outline, in_title):
+        leaks = find_leaks(book, data)
+        assert leaks and all("candid.md:" in p.format() and "internal section 'candid'" in p.message for p in leaks)
+    assert not find_leaks(book, clean)
