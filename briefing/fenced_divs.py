@@ -288,7 +288,8 @@ def classify(body: str, path: Path, first_line: int, levels: Sequence[str], audi
     for preprocessor in md.preprocessors:
         lines = preprocessor.run(lines)
     root = md.parser.parseDocument(lines).getroot()
-    md.treeprocessors["bf-filter"].run(root)
+    if root is not None:
+        md.treeprocessors["bf-filter"].run(root)
     problems = tuple(Problem(path, first_line + (line if line is not None else 0), message)
                      for line, message in divs.state.problems)
     drop: set[int] = set()

@@ -298,11 +298,8 @@ class _Cache:
 
     def pdf(self, key: str) -> bytes:
         if key in self._checked:
-            path = self.folder / f"{key}.pdf"
-            try:
-                os.utime(path)
-            except OSError:
-                pass
+            with contextlib.suppress(OSError):
+                os.utime(self.folder / f"{key}.pdf")  # recently used: kept by `prune`
             return self._checked[key]
         raise KeyError(key)
 

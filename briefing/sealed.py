@@ -46,7 +46,7 @@ def report(path: Path | str, why: str) -> None:
     verbose = False
     console = sys.modules.get("briefing.console")
     if console is not None:
-        verbose = console.verbosity() == "verbose"  # type: ignore[attr-defined]
+        verbose = console.verbosity() == "verbose"
     else:
         verbose = any(arg in ("-v", "--verbose") for arg in sys.argv[1:])
     if verbose:
