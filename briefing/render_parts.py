@@ -19,6 +19,7 @@ the caller then renders in one pass, which stays the reference.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
