@@ -208,3 +208,39 @@ def test_the_leak_proof_reads_the_outline_and_the_metadata(tmp_path: Path) -> No
         leaks = find_leaks(book, data)
         assert leaks and all("candid.md:" in p.format() and "internal section 'candid'" in p.message for p in leaks)
     assert not find_leaks(book, clean)
+
+
+def test_the_leak_proof_reads_xmp_metadata(tmp_path: Path) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+    from weasyprint import HTML
+
+    from briefing.editions import select_edition
+    from briefing.leakproof import find_leaks
+    from briefing.pipeline import prepare
+
+    project = copy_fixture("secure", tmp_path)
+    secret = "Candid words about the minister and the deal."
+    (project / "content" / "candid.md").write_text(
+        f"---\ntitle: Candid\nsector: context\nlevel: internal\n---\n\n{secret}\n", "utf-8")
+    loaded, _ = prepare(project)
+    book = select_edition(loaded, "public")
+    writer = PdfWriter(clone_from=BytesIO(HTML(string="<p>Public</p>").write_pdf()))
+    xmp = DecodedStreamObject()
+    xmp.set_data(f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><dc:description>{secret}</dc:description></x:xmpmeta>'.encode())
+    xmp.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
+    writer._root_object[NameObject("/Metadata")] = writer._add_object(xmp)
+    out = BytesIO()
+    writer.write(out)
+    assert find_leaks(book, out.getvalue())
+
+
+@pytest.mark.parametrize("text", ["s: !!set {b: null, a: null}", "o: !!omap [a: 1]", "p: !!pairs [a: 1]",
+                                  "b: !!binary aGVsbG8=", 'e: "\\e[31mred"', "n: -.inf", "i: 1000000000000001"])
+def test_yaml_values_outside_plain_data_are_located_errors(text: str) -> None:
+    from briefing.yamlfile import parse_yaml
+
+    data, problems = parse_yaml(f"ok: 1\n{text}\n", Path("x.yaml"), 4)
+    assert data is None and [p.line for p in problems] == [5], problems
