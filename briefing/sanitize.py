@@ -87,6 +87,8 @@ _UNSAFE_STYLE = re.compile(r"url\s*\(|@|\\|image\s*\(|image-set|element\s*\(|exp
 HREF_SCHEMES = frozenset({"http", "https", "mailto"})
 MARKING_ATTRIBUTES = frozenset({"data-level", "data-class", "data-classification", "data-marking"})
 """How a fenced div's `level=internal` (not `.internal`) arrives: it would mark nothing."""
+_CHAR_REF = re.compile(r"&#(?:[0-9]{1,10}|[xX][0-9a-fA-F]{1,8});")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _NONCE = re.compile(rf'\s{NONCE_ATTRIBUTE}="[^"]*"')
 _STRAY_FENCE = re.compile(r":{3,}[ \t]*(?:\{(?P<attrs>[^}\n]*)\}|(?P<word>[A-Za-z][\w-]*))")
 
@@ -156,6 +158,12 @@ def url_problem(tag: str, attribute: str, value: str, config: ProjectConfig | No
 def audit_html(html: str, section: Section, config: ProjectConfig) -> list[Problem]:
     """Everything in one chapter's HTML that the raw HTML policy refuses, at the line that wrote it."""
     audit = _Audit(config, _project_root(section, config), furniture_nonce(section.body))
+    for written in dict.fromkeys(_CHAR_REF.findall(html)):  # HTMLParser drops these silently: look at the source
+        code = int(written[3:-1], 16) if written[2] in "xX" else int(written[2:-1])
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or _CONTROL.match(chr(code)):
+            audit.findings.append((re.compile(re.escape(written), re.I), 0,
+                                   f"'{written}' is a control or invalid character: write plain text (it would "
+                                   "print as a box or break the outline)"))
     audit.feed(html)
     audit.close()
     lines = masked_lines(section)
