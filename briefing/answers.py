@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import FileHashes, TooBigError, find_project_root, fingerprint, hash_tree, libraries
+from .sealed import read_json, seal_json
 
 try:
     from _blake2 import blake2b
@@ -80,7 +81,10 @@ def replay(arguments: Sequence[str]) -> int | None:
             stream = sys.stderr if to_err else sys.stdout
             stream.write(f"{line}\n")
             stream.flush()
-        code: int = int(previous.get("code", 1))
+        if not all(isinstance(e, list) and len(e) == 2 and isinstance(e[1], str) for e in events) or \
+                previous.get("code") not in (0, 1):
+            return None
+        code: int = int(previous["code"])
         return code
     _pending.update(record=record, fingerprint=current, files=files.seen)
     return None
@@ -99,7 +103,7 @@ def emit(events: Sequence[Event], code: int) -> None:
         try:
             record.parent.mkdir(parents=True, exist_ok=True)
             temp = record.with_name(record.name + ".part")
-            temp.write_text(json.dumps(data), "utf-8")
+            temp.write_text(seal_json(data), "utf-8")
             os.replace(temp, record)
         except OSError:
             pass  # best effort: a missing record only costs a full run next time
@@ -125,11 +129,7 @@ def _known_hashes(root: Path, previous: dict[str, Any]) -> FileHashes:
 
 
 def _read(record: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(record.read_text("utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
+    return read_json(record) or {}
 
 
 def _with_folder(current: str, folder: Path, files: FileHashes) -> str | None:

@@ -1,7 +1,9 @@
 """Block structure of a section body: fenced divs (`::: {.internal}` … `:::`) and `##` parts.
 
-Both work on Markdown source lines, before Markdown is converted, so an edition can drop
-blocks and parts without the HTML ever containing them. Fenced code blocks are opaque.
+Both work on Markdown source lines, before Markdown is converted. Classification does not
+use this line scanner: which text is inside which fenced div is decided by the Markdown
+parser itself (`fenced_divs.py`); here are the attribute syntax, `##` parts (an edition's
+`parts:`) and the scanner that charts and checks use to find their blocks' lines.
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .build_date import build_date_inputs
 from .inputs import Folders, LinkedFolderError, folder_names, input_entries, is_below
+from .sealed import read_json, seal_json
 
 try:  # the blake2 module alone: importing hashlib also loads OpenSSL, a tenth of this path's time
     from _blake2 import blake2b
@@ -119,8 +120,10 @@ def fresh_output(stamp: Path, current: str | None) -> Fresh | None:
     """The output recorded in `stamp` if it was built from exactly `current` and is intact."""
     if current is None:
         return None
+    recorded = read_json(stamp)
+    if recorded is None:
+        return None
     try:
-        recorded = json.loads(stamp.read_text("utf-8"))
         if recorded.get("fingerprint") != current:
             return None
         output = Path(recorded["output"])
@@ -141,7 +144,7 @@ def record_output(stamp: Path, current: str | None, output: Path, pages: int | N
                 "pages": pages, "recorded_at_ns": time.time_ns(), "files": files or {}}
         stamp.parent.mkdir(parents=True, exist_ok=True)
         temp = stamp.with_name(stamp.name + ".part")
-        temp.write_text(json.dumps(data, indent=1), "utf-8")
+        temp.write_text(seal_json(data), "utf-8")
         os.replace(temp, stamp)
     except OSError:
         return
@@ -268,8 +271,10 @@ class BuildStamp:
 
 def _previous_hashes(stamp: Path) -> FileHashes:
     """The file hashes the last build of this output recorded (none when there is no usable stamp)."""
+    recorded = read_json(stamp)
+    if recorded is None:
+        return FileHashes()
     try:
-        recorded = json.loads(stamp.read_text("utf-8"))
         return FileHashes(dict(recorded.get("files") or {}), int(recorded.get("recorded_at_ns") or 0))
     except (OSError, ValueError, TypeError, AttributeError):
         return FileHashes()

@@ -48,15 +48,17 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from .errors import UserError
-        from .interrupt import exit_code, install_signal_handlers
+        from .interrupt import exit_code, finishing, install_signal_handlers
 
         install_signal_handlers()  # SIGTERM unwinds like Ctrl-C, so temporary files are removed
         try:
             return super().invoke(ctx)
         except UserError as error:
+            finishing()
             report_problems(error)
             ctx.exit(1)
         except KeyboardInterrupt as interrupt:
+            finishing()
             click.echo("briefing: interrupted; no output was changed", err=True)
             ctx.exit(exit_code(interrupt))
         except (click.exceptions.Exit, click.ClickException, click.Abort):
@@ -67,6 +69,8 @@ class LazyGroup(click.Group):
             click.echo(f"briefing: internal error: {type(exc).__name__}: {exc}\n"
                        "This is a bug in briefing; set BRIEFING_DEBUG=1 to see the traceback.", err=True)
             ctx.exit(70)
+        finally:
+            finishing()  # a signal during the exit's clean-up ends the process quietly
 
 
 def report_problems(error: Any) -> None:

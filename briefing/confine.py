@@ -68,7 +68,7 @@ def peek_settings(config_text: str, config_path: Path, root: Path) -> EarlySetti
             problems.append(Problem(root / folder, 0, "this folder is a symbolic link leading outside the project"))
     if problems:
         raise UserError(problems)
-    problems += _escaping_links(root, root / folders["content"], recursive=False)
+    problems += _escaping_links(root, root / folders["content"])
     problems += _escaping_links(root, root / folders["templates"])
     problems += _escaping_links(root, root / folders["styles"])
     if problems:

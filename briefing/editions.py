@@ -1,21 +1,19 @@
 """Stage 4, select edition: which sections, which parts and which blocks one audience gets.
 
-Classification is enforced here, before any HTML exists: a section or fenced-div block
-above the edition's level is dropped, and the book's marking is the highest level that
-was actually included.
+Classification is enforced here: a section above the edition's level is dropped, and so is
+a fenced-div block, as Markdown's own parser finds it (`fenced_divs.classify`); the book's
+marking is the highest level that was actually included.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
 
-from .blocks import DivAttrs, keep_parts, parse_divs, render_divs
+from .blocks import keep_parts
 from .errors import Problem, ProblemCollector, UserError
+from .fenced_divs import Audience, Fences, classify, furniture_nonce
 from .models import Edition, Project, Section, SectionEntry
-
-CALLOUTS = ("note", "warning", "tip", "important")
 
 
 @dataclass(frozen=True)
@@ -27,6 +25,8 @@ class Chapter:
     """Markdown with parts and blocks already selected; kept divs are HTML wrappers."""
     parts: tuple[str, ...] | None
     """The `##` parts kept (None: all)."""
+    fences: Fences | None = None
+    """How the renderer dresses (and filters again) the chapter's fenced divs."""
 
 
 @dataclass(frozen=True)
@@ -93,11 +93,11 @@ def select_edition(
     marking_rank = 0
     chapters = []
     for section, parts in chosen:
-        body, block_rank = _filter_blocks(section, edition, rank, project)
+        body, block_rank, fences = _filter_blocks(section, edition, rank, project)
         if parts is not None:
             body = keep_parts(body, parts)
         marking_rank = max(marking_rank, project.level_rank(section.level), block_rank)
-        chapters.append(Chapter(section, body, parts))
+        chapters.append(Chapter(section, body, parts, fences))
     if not chapters:
         raise UserError([Problem(project.editions_path or project.root, 0,
                                  f"edition '{edition.name}' selects no sections at level {level}")])
@@ -131,38 +131,9 @@ def _entries(project: Project, edition: Edition, asked: Sequence[str], problems:
     return result
 
 
-def _filter_blocks(section: Section, edition: Edition, rank: int, project: Project) -> tuple[str, int]:
-    """Drop blocks above the edition's level or not for this edition; wrap the rest."""
-    divs, _ = parse_divs(section.body, section.path, section.body_line)
+def _filter_blocks(section: Section, edition: Edition, rank: int, project: Project) -> tuple[str, int, Fences]:
+    """Drop blocks above the edition's level or not for this edition, as Markdown parses them."""
     levels = project.config.levels
-    included = [0]
-
-    def decide(attrs: DivAttrs) -> tuple[str, str] | None:
-        marked = [c for c in attrs.classes if c in levels]
-        block_rank = max((levels.index(c) for c in marked), default=0)
-        if block_rank > rank:
-            return None
-        only_for = attrs.get("editions")
-        if only_for and edition.name not in {e.strip() for e in only_for.split(",")}:
-            return None
-        included[0] = max(included[0], block_rank)
-        return _wrapper(attrs, levels)
-
-    return render_divs(section.body, divs, decide), included[0]
-
-
-def _wrapper(attrs: DivAttrs, levels: tuple[str, ...]) -> tuple[str, str]:
-    """The HTML a kept fenced div becomes (Markdown inside it is still converted)."""
-    classes = []
-    level = ""
-    for name in attrs.classes:
-        if name in levels:
-            classes += ["marked", f"level-{name}"]
-            level = f' data-level="{escape(name)}"'  # the design prints it as a portion marking
-        elif name in CALLOUTS:
-            classes += ["callout", f"callout-{name}"]
-        else:
-            classes.append(name)
-    extra = "".join(f' data-{escape(k)}="{escape(v)}"' for k, v in attrs.attrs if k != "editions" and k.isidentifier())
-    ident = f' id="{escape(attrs.ident)}"' if attrs.ident else ""
-    return f'<div class="{escape(" ".join(classes))}"{ident}{level}{extra} markdown="1">', "</div>"
+    audience = Audience(levels, rank, edition.name)
+    classified = classify(section.body, section.path, section.body_line, levels, audience)
+    return classified.body, classified.rank, Fences(levels, audience, furniture_nonce(section.body))

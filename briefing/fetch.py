@@ -121,7 +121,8 @@ class SandboxPolicy:
         problem = _image_problem(found.suffix.lower(), data, self.limits)
         if problem:
             raise self.refuse(url, problem)
-        mime = MIME_TYPES.get(found.suffix.lower()) or mimetypes.guess_type(found.name)[0]
+        sniffed = sniff_image(data, self.limits)[0]
+        mime = sniffed or MIME_TYPES.get(found.suffix.lower()) or mimetypes.guess_type(found.name)[0]
         return data, (mime or "application/octet-stream")
 
 
@@ -199,11 +200,27 @@ def _read_capped(path: Path, limit: int) -> tuple[bytes, str]:
 
 
 def _image_problem(suffix: str, data: bytes, limits: Limits) -> str:
-    """Why an image must not be decoded (too many pixels, an SVG with entities), or ''."""
-    if suffix == ".svg" and b"<!ENTITY" in data:
-        return "SVG images with entity declarations are not loaded"
-    if suffix not in RASTER_SUFFIXES:
-        return ""
+    """Why these bytes must not reach WeasyPrint (too many pixels, a damaged image, an SVG with
+    entities), or ''. The name and any declared type are not trusted: WeasyPrint hands any
+    bytes it is given as an image to Pillow, then to its XML parser, so both are tried here
+    on the bytes themselves. `suffix` only decides whether bytes that are no image are an error."""
+    kind, problem = sniff_image(data, limits)
+    if problem:
+        return problem
+    if kind is None and suffix in RASTER_SUFFIXES | {".svg"}:
+        return "the file is not an image briefing can read (PNG, JPEG, GIF, WebP, TIFF or SVG)"
+    return ""
+
+
+def sniff_image(data: bytes, limits: Limits) -> tuple[str | None, str]:
+    """(MIME type of the image these bytes are, or None; why they are refused, or '')."""
+    raster = _raster(data, limits)
+    if raster != ("", ""):
+        return raster
+    return _svg(data)
+
+
+def _raster(data: bytes, limits: Limits) -> tuple[str | None, str]:
     import warnings
 
     from PIL import Image, ImageFile, UnidentifiedImageError
@@ -216,20 +233,48 @@ def _image_problem(suffix: str, data: bytes, limits: Limits) -> str:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(BytesIO(data)) as image:
+            with Image.open(BytesIO(data)) as image:  # the header decides: magic number and dimensions
+                mime = Image.MIME.get(image.format or "", "image/png")
                 width, height = image.size
                 if width * height > limits.image_pixels:
-                    return (f"image is {width}×{height} pixels, over the {limits.image_pixels:,}-pixel limit "
-                            "(limits: image_pixels in briefing.yaml)")
+                    return mime, (f"image is {width}×{height} pixels, over the {limits.image_pixels:,}-pixel limit "
+                                  "(limits: image_pixels in briefing.yaml)")
                 image.load()  # a truncated or corrupt file fails here, not later inside WeasyPrint
     except Image.DecompressionBombError:
-        return f"image has far more pixels than the {limits.image_pixels:,}-pixel limit (limits: image_pixels)"
+        return "image/x-unknown", (f"image has far more pixels than the {limits.image_pixels:,}-pixel limit "
+                                   "(limits: image_pixels)")
     except UnidentifiedImageError:
-        return "the file is not an image briefing can read (PNG, JPEG, GIF, WebP, TIFF or SVG)"
+        return "", ""
     except Exception as exc:  # Pillow raises many kinds on a broken file
-        return f"the image is damaged or incomplete ({exc})"
+        return "image/x-unknown", f"the image is damaged or incomplete ({exc})"
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = truncated_allowed
+    return mime, ""
+
+
+def _svg(data: bytes) -> tuple[str | None, str]:
+    """XML (in whatever encoding its BOM or declaration names) parsed once, by defusedxml."""
+    from xml.etree.ElementTree import ParseError
+
+    import defusedxml
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        root = fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except defusedxml.DefusedXmlException:
+        return "image/svg+xml", "SVG images with entity declarations are not loaded (nor external references)"
+    except (ParseError, ValueError, LookupError, RecursionError):
+        return None, ""
+    return ("image/svg+xml" if str(root.tag).rsplit("}", 1)[-1] == "svg" else "application/xml"), ""
+
+
+def data_url_problem(url: str, limits: Limits) -> str:
+    """Why the fetcher would refuse this data: URL's image, or '' (checked before rendering, at its line)."""
+    policy = SandboxPolicy(Path("/nonexistent"), None, limits)  # type: ignore[arg-type]  # no file is read
+    try:
+        _data_url(url, policy)
+    except ValueError:
+        return policy.refusals[-1].reason if policy.refusals else "data: URL refused"
     return ""
 
 
@@ -237,18 +282,18 @@ def _data_url(url: str, policy: SandboxPolicy) -> tuple[bytes, str]:
     header, _, payload = url[5:].partition(",")
     if len(payload) > policy.limits.data_url_bytes * 4 // 3 + 4:
         raise policy.refuse(url, "data: URL over the size limit (limits: data_url_bytes in briefing.yaml)")
-    mime = header.split(";")[0] or "text/plain"
     try:
         body = base64.b64decode(payload, validate=False) if header.endswith(";base64") else unquote(payload).encode()
     except (binascii.Error, ValueError):
         raise policy.refuse(url, "data: URL is not valid base64") from None
     if len(body) > policy.limits.data_url_bytes:
         raise policy.refuse(url, "data: URL over the size limit (limits: data_url_bytes in briefing.yaml)")
-    suffix = mimetypes.guess_extension(mime) or ""
-    problem = _image_problem(".svg" if mime == "image/svg+xml" else suffix, body, policy.limits)
+    sniffed, problem = sniff_image(body, policy.limits)  # the declared type is not trusted: the bytes decide
     if problem:
         raise policy.refuse(url, problem)
-    return body, mime
+    if sniffed is None or not sniffed.startswith("image/"):
+        raise policy.refuse(url, "data: URL is not an image briefing can read (PNG, JPEG, GIF, WebP, TIFF or SVG)")
+    return body, sniffed
 
 
 def make_fetcher(policy: SandboxPolicy) -> Any:

@@ -7,7 +7,9 @@ like Ctrl-C does: the atomic writer removes its temporary file, the previous out
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 import threading
 from types import FrameType
 
@@ -32,6 +34,27 @@ def install_signal_handlers() -> None:
         number = getattr(signal, name, None)
         if number is not None and signal.getsignal(number) in (signal.SIG_DFL, None):
             signal.signal(number, _raise)
+
+
+def _exit_quietly(signum: int, frame: FrameType | None) -> None:
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    os._exit(128 + signum)
+
+
+def finishing() -> None:
+    """The work is done (or has failed): from here on a termination signal or Ctrl-C ends the
+    process at once with 128 + its number, without a traceback from the exit's clean-up.
+    Every output was already written atomically (or not at all), so nothing is left half-done."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for name in ("SIGTERM", "SIGHUP", "SIGINT"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) in (_raise, signal.default_int_handler):
+            signal.signal(number, _exit_quietly)
 
 
 def exit_code(interrupt: KeyboardInterrupt) -> int:

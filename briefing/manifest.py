@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import Problem, ProblemCollector, UserError
+from .models import SLUG
 from .since import MANIFEST_FORMAT
-from .write import write_atomic
+from .write import output_in, write_atomic
 
 MANIFEST_NAME = "manifest.json"
 SUMS_NAME = "SHA256SUMS"
@@ -43,12 +48,48 @@ def sums_text(files: dict[str, bytes]) -> bytes:
 
 
 def write_release(out: Path, pdfs: dict[str, bytes], manifest: dict[str, Any]) -> list[Path]:
-    """Write the PDFs, then manifest.json, then SHA256SUMS (each atomically), in that order."""
-    written = [write_atomic(out / name, data) for name, data in sorted(pdfs.items())]
+    """Write the PDFs, manifest.json and SHA256SUMS: all or nothing.
+
+    Every file is first written (and flushed to disk) into a staging folder beside `out`;
+    only when all of them are complete are they renamed into `out`, the PDFs first and
+    SHA256SUMS last. A failure before that leaves `out` exactly as it was; the staging folder
+    is always removed. Other files already in `out` are left alone.
+    """
     encoded = encode_manifest(manifest)
-    written.append(write_atomic(out / MANIFEST_NAME, encoded))
-    written.append(write_atomic(out / SUMS_NAME, sums_text({**pdfs, MANIFEST_NAME: encoded})))
-    return written
+    files = {**{name: data for name, data in sorted(pdfs.items())}, MANIFEST_NAME: encoded,
+             SUMS_NAME: sums_text({**pdfs, MANIFEST_NAME: encoded})}
+    targets = {name: output_in(out, name) for name in files}
+    blocked = [target for target in targets.values() if target.is_dir() and not target.is_symlink()]
+    if blocked:
+        raise UserError([Problem(target, 0, "a folder is in the way of a release file: move it") for target in blocked])
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    except OSError as exc:
+        raise UserError([Problem(out, 0, f"cannot write the release: {exc.strerror or exc}")]) from None
+    try:
+        staged = {name: write_atomic(output_in(staging, name), data) for name, data in files.items()}
+        for name, target in targets.items():  # renames in one file system: nothing left to fail but the disk
+            os.replace(staged[name], target)
+        _sync_folder(out)
+    except OSError as exc:
+        raise UserError([Problem(out, 0, f"cannot write the release: {exc.strerror or exc}")]) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return list(targets.values())
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
 
 
 @dataclass(frozen=True)
@@ -95,27 +136,49 @@ def merge_shards(shards: list[ShardManifest], out: Path) -> tuple[dict[str, Any]
     editions: dict[str, dict[str, Any]] = {}
     pdfs: dict[str, bytes] = {}
     for shard in shards:
-        for edition in shard.data.get("editions", []):
+        listed = shard.data.get("editions", [])
+        if not isinstance(listed, list) or not all(isinstance(e, dict) for e in listed):
+            problems.add(shard.path, 0, "'editions' is not a list of editions: not a briefing shard manifest")
+            continue
+        for edition in listed:
             name = edition.get("name")
             if name in editions:
                 problems.add(shard.path, 0, f"edition '{name}' appears in more than one shard")
                 continue
+            file = edition.get("file")
+            if not isinstance(name, str) or not re.match(SLUG, name) or not _plain_file(file):
+                problems.add(shard.path, 0, f"edition {name!r} with file {file!r}: an edition is a name and its "
+                             "file a plain file name beside the manifest (never a path)")
+                continue
             editions[name] = edition
-            data = _read_pdf(shard.path.parent / str(edition.get("file")), edition, problems)
+            data = _read_pdf(shard.path.parent / str(file), edition, problems)
             if data is not None:
                 pdfs[str(edition["file"])] = data
-    expected = list(first.data.get("run", {}).get("editions", []))
+    run = first.data.get("run")
+    expected = run.get("editions", []) if isinstance(run, dict) else []
+    expected = [name for name in expected if isinstance(name, str)] if isinstance(expected, list) else []
     missing = [name for name in expected if name not in editions]
     if missing:
         problems.add(out, 0, f"no shard built edition(s) {', '.join(missing)}: pass every shard's manifest.json")
     unexpected = [name for name in editions if name not in expected]
     if unexpected:
         problems.add(out, 0, f"edition(s) {', '.join(unexpected)} are not part of the run")
+    if not isinstance(first.data.get("project"), dict) or not isinstance(run, dict):
+        problems.add(first.path, 0, "no 'project' and 'run' records: not a briefing shard manifest")
     problems.raise_if_errors()
     return manifest_json(first.data["project"], first.data["run"], list(editions.values())), pdfs
 
 
+def _plain_file(name: Any) -> bool:
+    return (isinstance(name, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._+-]*\.pdf", name) is not None
+            and ".." not in name)
+
+
 def _read_pdf(path: Path, edition: dict[str, Any], problems: ProblemCollector) -> bytes | None:
+    if path.resolve().parent != path.parent.resolve():
+        problems.add(path, 0, "the shard's PDF is a link leading out of its folder: --merge reads only the "
+                     "files beside each manifest")
+        return None
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -23,6 +23,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .blocks import parse_attrs, part_slug
 from .citations import CITATION_GROUP, Citation, parse_group
+from .fenced_divs import Fences
 from .models import Reference
 from .notes import full_note, short_note
 from .recent import Recent
@@ -243,17 +244,19 @@ _CONVERTED: Recent[tuple[str, tuple[str, ...]]] = Recent(256)
 `_conversion_key`. A warm process (watch, preview) converts only the chapters an edit changed."""
 
 
-def render_markdown(text: str, chapter_id: str, notes: NoteState) -> str:
-    """Convert one chapter's Markdown to an HTML fragment."""
+def render_markdown(text: str, chapter_id: str, notes: NoteState, fences: Fences | None = None) -> str:
+    """Convert one chapter's Markdown to an HTML fragment (`fences`: how its fenced divs are dressed)."""
+    fences = fences or Fences((), None, "")
+
     def convert() -> tuple[str, tuple[str, ...]]:
         md = markdown.Markdown(
-            extensions=[*EXTENSIONS, BriefingExtension(chapter_id, notes)],
+            extensions=[*EXTENSIONS, BriefingExtension(chapter_id, notes), fences.extension()],
             extension_configs={"footnotes": {"UNIQUE_IDS": True}, "smarty": {"smart_angled_quotes": False}},
             output_format="html",
         )
         return str(md.convert(text)), tuple(notes.cited)
 
-    html, cited = _CONVERTED.get(_conversion_key(text, chapter_id, notes), convert)
+    html, cited = _CONVERTED.get(_conversion_key(text, chapter_id + "\0" + fences.key(), notes), convert)
     notes.cited[:] = cited  # the citation state after this chapter, whether converted now or before
     notes.seen.clear()
     notes.seen.update(cited)

@@ -19,6 +19,8 @@ from .policy import Limits, RemoteAccess
 SECTORS = ("mining", "digital", "climate", "health", "diplomacy", "context")
 Sector = Literal["mining", "digital", "climate", "health", "diplomacy", "context"]
 Paper = Literal["a4", "letter"]
+SLUG = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+"""Edition and section names: they become file names, so never a path (no '/', '..', spaces)."""
 PdfVariant = Literal[
     "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2"
 ]
@@ -85,7 +87,7 @@ class SectionMeta(_Strict):
     order: int = Field(0, description="Sort key among sections (lower first).")
     reviewed: dt.date | None = Field(None, description="Date of the last factual review.")
     owner: str = Field("", description="Who keeps this section up to date.")
-    id: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9-]*$", description="Section id; defaults to the file name.")
+    id: str | None = Field(None, pattern=SLUG, description="Section id; defaults to the file name.")
     level: str | None = Field(None, description="Classification level of the whole section.")
     pages: int | None = Field(None, ge=1, description="Page budget of the section in the rendered book.")
 
@@ -138,6 +140,22 @@ class CslDate(_Strict):
             if all(p.isdigit() for p in pieces) and 1 <= len(pieces) <= 3:
                 return {"date-parts": [[int(p) for p in pieces]]}
             return {"date-parts": [[0]], "literal": value}
+        return value
+
+    @field_validator("date_parts")
+    @classmethod
+    def _real_dates(cls, value: tuple[tuple[int, ...], ...]) -> tuple[tuple[int, ...], ...]:
+        """Each date exists: a month 1-12 (21-24: a season), a day that month has (no 2025-02-30)."""
+        for parts in value:
+            if len(parts) > 3 or any(abs(p) > 9999 for p in parts):
+                raise ValueError(f"{list(parts)} is not a date: [year, month, day], a year of at most four digits")
+            if len(parts) >= 2 and not (1 <= parts[1] <= 12 or (len(parts) == 2 and 21 <= parts[1] <= 24)):
+                raise ValueError(f"month {parts[1]} does not exist (1-12)")
+            if len(parts) == 3:
+                try:
+                    dt.date(max(parts[0], 1), parts[1], parts[2])
+                except ValueError as exc:
+                    raise ValueError(f"{parts[0]}-{parts[1]:02d}-{parts[2]:02d} does not exist: {exc}") from None
         return value
 
     @property
@@ -196,7 +214,8 @@ class SectionEntry(_Strict):
 class Edition(_Strict):
     """One audience's selection of the book (`editions.yaml`)."""
 
-    name: str = Field(description="Edition name (its key in editions.yaml).")
+    name: str = Field(pattern=SLUG, description="Edition name (its key in editions.yaml): lower-case letters, "
+                      "digits, '-' and '_'.")
     title: str = ""
     audience: str = ""
     level: str | None = Field(None, description="Highest classification level this edition may include.")

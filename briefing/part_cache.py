@@ -8,14 +8,15 @@ version and the sandbox policy), so a changed input can never give back a stale 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import json
 import os
 import pickle
 from pathlib import Path
 from typing import Any
 
 from .fetch import SandboxPolicy
+from .sealed import bypassed, read_json, seal_bytes, seal_json, unseal_bytes
 from .theme import Theme
 
 CACHE_KEEP = 400
@@ -32,7 +33,7 @@ def environment_key(project_root: Path, theme: Theme, policy: SandboxPolicy) -> 
     digest.update(f"{__version__};{libraries()}".encode())
     here = Path(__file__).resolve().parent
     for name in ("parts.py", "part_layout.py", "footnote_cache.py", "assemble.py", "render_parts.py", "fetch.py",
-                 "part_cache.py", "render_worker.py", "worker_messages.py", "inputs.py"):
+                 "part_cache.py", "render_worker.py", "worker_messages.py", "inputs.py", "sealed.py"):
         source = here / name
         if source.is_file():
             digest.update(source.read_bytes())
@@ -51,6 +52,8 @@ class PartCache:
     def __init__(self, folder: Path, environment: str) -> None:
         self.folder = folder
         self.environment = environment
+        self._checked: dict[str, bytes] = {}
+        """Part PDFs read (seal verified) or made in this build."""
 
     def key(self, kind: str, *pieces: str | int) -> str:
         digest = hashlib.blake2b(digest_size=20)
@@ -60,26 +63,41 @@ class PartCache:
         return digest.hexdigest()
 
     def info(self, key: str) -> dict[str, Any] | None:
-        try:
-            found: dict[str, Any] = json.loads((self.folder / f"{key}.json").read_text("utf-8"))
-            return found
-        except (OSError, ValueError):
+        """A part's page count and anchors, if stored with a matching seal (a damaged entry is a miss)."""
+        found = read_json(self.folder / f"{key}.json")
+        if found is None or not isinstance(found.get("pages"), int) or not isinstance(found.get("anchors"), dict):
             return None
+        return found
 
     def store_info(self, key: str, value: dict[str, Any]) -> None:
-        self._write(self.folder / f"{key}.json", json.dumps(value).encode())
+        self._write(self.folder / f"{key}.json", seal_json(value).encode())
 
     def has_pdf(self, key: str) -> bool:
-        return (self.folder / f"{key}.pdf").is_file()
+        """A stored part PDF whose seal matches (checked now, kept for `pdf`); --force: never."""
+        if key in self._checked:
+            return True
+        path = self.folder / f"{key}.pdf"
+        if bypassed() or not path.is_file():
+            return False
+        try:
+            data = unseal_bytes(path.read_bytes(), path)
+        except OSError:
+            return False
+        if data is None or not data.startswith(b"%PDF-"):
+            return False
+        self._checked[key] = data
+        return True
 
     def pdf(self, key: str) -> bytes:
-        path = self.folder / f"{key}.pdf"
-        data = path.read_bytes()
-        os.utime(path)
-        return data
+        if key in self._checked:
+            with contextlib.suppress(OSError):
+                os.utime(self.folder / f"{key}.pdf")  # recently used: kept by `prune`
+            return self._checked[key]
+        raise KeyError(key)
 
     def store_pdf(self, key: str, data: bytes) -> None:
-        self._write(self.folder / f"{key}.pdf", data)
+        self._checked[key] = data
+        self._write(self.folder / f"{key}.pdf", seal_bytes(data))
 
     def _write(self, path: Path, data: bytes) -> None:
         try:

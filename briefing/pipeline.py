@@ -183,9 +183,14 @@ def make_book(request: BuildRequest) -> MadeBook:
     problems.raise_if_errors()
     assert made is not None  # a book that could not be rendered left an error
     book, rendered = made
+    from .leakproof import prove_no_leak
+
     if request.format == "html":
-        return MadeBook(project, book, rendered, rendered.html.encode("utf-8"), None)
+        data = rendered.html.encode("utf-8")
+        prove_no_leak(book, data, request.format)  # nothing above the edition's level in what it prints
+        return MadeBook(project, book, rendered, data, None)
     pdf = lay_out(book, theme, rendered.html, pdf_variant=book.edition.pdf_variant, created=options.build_date)
+    prove_no_leak(book, pdf.data, request.format)
     return MadeBook(project, book, rendered, pdf.data, pdf)
 
 
@@ -204,7 +209,9 @@ def build(request: BuildRequest) -> BuildResult:
 
 def default_output(project: Project, edition: str, output_format: OutputFormat) -> Path:
     """`build/<edition>.pdf` (or .html) in the project folder."""
-    return project.root / "build" / f"{edition}.{output_format}"
+    from .write import output_in
+
+    return output_in(project.root / "build", f"{edition}.{output_format}", project.root)
 
 
 def source_lines(book: Book, theme: Theme) -> dict[str, tuple[Path, int]]:

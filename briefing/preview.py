@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -121,6 +122,14 @@ class PreviewServer(ThreadingHTTPServer):
         self.state = state
         self.log = log
         super().__init__((HOST, port), PreviewHandler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that drops its connection is not news; anything else is one line, never a traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError, OSError)):
+            return
+        if self.log is not None:
+            self.log(f"preview: a request failed: {type(error).__name__}: {error}")
 
     @property
     def url(self) -> str:

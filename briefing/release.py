@@ -27,12 +27,14 @@ from .changes import Changes, compare_snapshots, snapshot_book, snapshot_json
 from .editions import Book, select_edition
 from .errors import Problem, ProblemCollector, UserError
 from .inputs import Inputs, collect_inputs, git_pathspecs
-from .manifest import manifest_json, merge_shards, read_shard, write_release
+from .leakproof import find_leaks
+from .manifest import MANIFEST_NAME, manifest_json, merge_shards, read_shard, write_release
 from .models import Project
 from .pipeline import lay_out, prepare, render_book, source_lines
 from .render_html import RenderOptions
 from .render_pool import default_jobs, run_calls, shared_pool
 from .theme import Theme, load_theme
+from .write import output_in
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,9 @@ def release(request: ReleaseRequest, on_edition: Callable[[EditionResult], None]
                 if on_edition:
                     on_edition(rendered[-1][0])
         results = [result for result, _ in rendered]
+        leaks = [leak for plan, (_, data) in zip(plans, rendered, strict=True) for leak in find_leaks(plan.book, data)]
+        if leaks:  # nothing above an edition's level in what it prints, or no release at all
+            raise UserError(leaks)
         for plan, (result, data) in zip(plans, rendered, strict=True):
             pdfs[result.file] = data
             records.append({**plan.record, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
@@ -173,6 +178,8 @@ def release(request: ReleaseRequest, on_edition: Callable[[EditionResult], None]
         run = _run_record(project, theme, planned_names, date, epoch, request, earlier)
     manifest = manifest_json(_project_record(project), run, records, str(request.shard) if request.shard else None)
     out = request.out or project.root / "dist"
+    if request.out is None:
+        output_in(out, MANIFEST_NAME, project.root)  # the project's dist/ may not be a link leading out
     written = write_release(out, pdfs, manifest)
     return ReleaseResult(out, tuple(results), tuple(planned_names), time.perf_counter() - started, tuple(written))
 

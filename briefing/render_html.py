@@ -67,7 +67,8 @@ def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBoo
             "summary": chapter.section.meta.summary,
             "sector": chapter.section.meta.sector,
             "level": chapter.section.level,
-            "html": Markup(draw_charts(clean_chapter(render_markdown(chapter.body, chapter.section.id, notes),
+            "html": Markup(draw_charts(clean_chapter(render_markdown(chapter.body, chapter.section.id, notes,
+                                                                     chapter.fences),
                                                      chapter.section, book.project.config, unsafe),
                                        chapter.section, book.project, unsafe)),
         }

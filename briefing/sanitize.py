@@ -29,7 +29,8 @@ import nh3
 
 from .blocks import parse_attrs
 from .errors import Problem
-from .fetch import project_file_problem
+from .fenced_divs import FURNITURE, NONCE_ATTRIBUTE, furniture_nonce
+from .fetch import data_url_problem, project_file_problem
 from .locate import find_line, masked_lines
 from .models import ProjectConfig, Section
 from .urls import PROJECT_URL
@@ -86,13 +87,16 @@ _UNSAFE_STYLE = re.compile(r"url\s*\(|@|\\|image\s*\(|image-set|element\s*\(|exp
 HREF_SCHEMES = frozenset({"http", "https", "mailto"})
 MARKING_ATTRIBUTES = frozenset({"data-level", "data-class", "data-classification", "data-marking"})
 """How a fenced div's `level=internal` (not `.internal`) arrives: it would mark nothing."""
+_CHAR_REF = re.compile(r"&#(?:[0-9]{1,10}|[xX][0-9a-fA-F]{1,8});")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_NONCE = re.compile(rf'\s{NONCE_ATTRIBUTE}="[^"]*"')
 _STRAY_FENCE = re.compile(r":{3,}[ \t]*(?:\{(?P<attrs>[^}\n]*)\}|(?P<word>[A-Za-z][\w-]*))")
 
 
 def clean_chapter(html: str, section: Section, config: ProjectConfig, problems: list[Problem]) -> str:
     """Audit one chapter's HTML (adding a problem per refused thing) and return it sanitised."""
     problems.extend(audit_html(html, section, config))
-    return clean_html(html, config)
+    return _NONCE.sub("", clean_html(html, config))
 
 
 def clean_html(html: str, config: ProjectConfig | None = None) -> str:
@@ -128,7 +132,9 @@ def url_problem(tag: str, attribute: str, value: str, config: ProjectConfig | No
         limit = config.limits.data_url_bytes if config else 0
         if config and len(url) > limit * 4 // 3 + 64:
             return f"data: URL is over the {limit:,}-byte limit (limits: data_url_bytes in briefing.yaml)"
-        return "" if url[5:].lower().startswith("image/") else "only image data: URLs are allowed"
+        if not url[5:].lower().startswith("image/"):
+            return "only image data: URLs are allowed"
+        return data_url_problem(url, config.limits) if config else ""
     if scheme in ("http", "https"):
         remote = config.remote if config else None
         try:
@@ -151,7 +157,13 @@ def url_problem(tag: str, attribute: str, value: str, config: ProjectConfig | No
 
 def audit_html(html: str, section: Section, config: ProjectConfig) -> list[Problem]:
     """Everything in one chapter's HTML that the raw HTML policy refuses, at the line that wrote it."""
-    audit = _Audit(config, _project_root(section, config))
+    audit = _Audit(config, _project_root(section, config), furniture_nonce(section.body))
+    for written in dict.fromkeys(_CHAR_REF.findall(html)):  # HTMLParser drops these silently: look at the source
+        code = int(written[3:-1], 16) if written[2] in "xX" else int(written[2:-1])
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or _CONTROL.match(chr(code)):
+            audit.findings.append((re.compile(re.escape(written), re.I), 0,
+                                   f"'{written}' is a control or invalid character: write plain text (it would "
+                                   "print as a box or break the outline)"))
     audit.feed(html)
     audit.close()
     lines = masked_lines(section)
@@ -171,8 +183,9 @@ class _Audit(HTMLParser):
     """Walks the HTML in source order; every tag and attribute is counted, so that the n-th
     `onerror=` found here is blamed on the n-th `onerror=` in the Markdown."""
 
-    def __init__(self, config: ProjectConfig, project_root: Path) -> None:
+    def __init__(self, config: ProjectConfig, project_root: Path, nonce: str = "") -> None:
         super().__init__(convert_charrefs=True)
+        self.nonce = nonce
         self.config = config
         self.project_root = project_root
         self.findings: list[tuple[re.Pattern[str], int, str]] = []
@@ -195,7 +208,8 @@ class _Audit(HTMLParser):
         if not allowed:
             why = DANGEROUS_TAGS.get(tag, "only presentational HTML is allowed (see Security in the README)")
             self._report(where, f"raw HTML <{tag}> is not allowed: {why}")
-        marked = "marked" in (dict(attrs).get("class") or "").split()  # a real marking, from a fenced div
+        # a real marking, from a fenced div: raw HTML cannot know the nonce (a hash of the whole section)
+        marked = bool(self.nonce) and dict(attrs).get(NONCE_ATTRIBUTE) == self.nonce
         for name, raw in attrs:
             self._attribute(tag, name, raw or "", report=allowed, marked=marked)
 
@@ -239,6 +253,12 @@ class _Audit(HTMLParser):
                 self._report(where, f"{'image' if name == 'src' else 'link'} '{_short(value)}': {problem}")
         elif name == "class" and report:
             for token in value.split():
+                if token.lower().startswith(FURNITURE):
+                    if not marked:
+                        where = self._seen(rf"{re.escape(token)}\b", 0)
+                        self._report(where, f"class '{token}' on <{tag}>: classes starting '{FURNITURE}' are the "
+                                     "theme's furniture (marking banners, portion marks), never content")
+                    continue
                 self._class_token(tag, token)
         elif name in MARKING_ATTRIBUTES and report and not marked and self._names_level(value):
             where = self._seen(rf"\b{re.escape(name.removeprefix('data-'))}\s*=", re.I)

@@ -93,6 +93,8 @@ def _files_at(git: _Git, commit: str, prefix: str, root: Path, ref: str) -> Proj
     data, _ = parse_yaml(config_text, config_path)
     setting = data.get("content") if isinstance(data, dict) else None
     content = setting.strip("/") if isinstance(setting, str) and setting.strip("/") else "content"
+    if ".." in Path(content).parts or content.startswith(("~", "/")) or "\\" in content or ":" in content:
+        raise UserError([Problem(root, 0, f"--since: at {ref}, content: '{content}' leads outside the project")])
     listing = git.run("ls-tree", "--name-only", f"{commit}:{prefix}{content}") or ""
     names = sorted(name for name in listing.splitlines() if is_input(f"{content}/{name}", None))
 

@@ -6,15 +6,16 @@ parts are known to be well formed: later stages need not check again.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .blocks import parse_divs
 from .errors import Problem, ProblemCollector
+from .fenced_divs import classify
 from .load import ProjectFiles, SourceText
-from .models import Edition, Project, ProjectConfig, Reference, Section, SectionEntry, SectionMeta
+from .models import SLUG, Edition, Project, ProjectConfig, Reference, Section, SectionEntry, SectionMeta
 from .yamlfile import LineDict, LineList, line_of, parse_yaml
 
 
@@ -130,8 +131,7 @@ def _validate_sections(sources: tuple[SourceText, ...], levels: tuple[str, ...],
             problems.add(source.path, 1, "front matter is empty: give at least title and sector")
             continue
         meta: SectionMeta | None = _validate(SectionMeta, data, source.path, front_line, "front-matter", problems)
-        _, div_problems = parse_divs(body, source.path, body_line)
-        problems.extend(div_problems)
+        problems.extend(classify(body, source.path, body_line, levels, None).problems)
         if meta is None:
             continue
         level = meta.level or default_level
@@ -139,6 +139,10 @@ def _validate_sections(sources: tuple[SourceText, ...], levels: tuple[str, ...],
             problems.add(source.path, line_of(data, ("level",), front_line),
                          f"level '{level}' is not one of the project's levels {list(levels)}")
         section_id = meta.id or source.path.stem
+        if not re.match(SLUG, section_id):
+            problems.add(source.path, 1, f"section id '{section_id}' (from the file name) is not a name: use lower-case "
+                         "letters, digits, '-' and '_', or give an 'id:' in the front matter")
+            continue
         if section_id in seen:
             problems.add(source.path, line_of(data, ("id",), 1),
                          f"duplicate section id '{section_id}' (also used by {seen[section_id].name})")
@@ -199,6 +203,10 @@ def _validate_editions(source: SourceText | None, sections: list[Section], level
     editions: dict[str, Edition] = {}
     for name, body in table.items():
         line = table.key_lines[name]
+        if not isinstance(name, str) or not re.match(SLUG, name):
+            problems.add(source.path, line, f"edition name {str(name)!r} is not a name: use lower-case letters, digits, "
+                         "'-' and '_' (it becomes a file name, never a path)")
+            continue
         edition: Edition | None = _validate(Edition, body, source.path, line, f"edition '{name}'", problems, name=str(name))
         if edition is None:
             continue

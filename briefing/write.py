@@ -35,3 +35,23 @@ def write_atomic(target: Path, data: bytes) -> Path:
             raise UserError([Problem(target, 0, f"cannot write output: {exc.strerror or exc}")]) from None
         raise
     return target
+
+
+def output_in(folder: Path, name: str, root: Path | None = None) -> Path:
+    """`folder/name`, refused unless `name` is a plain file name (no '/', '\\', '..', control
+    characters) and the result stays in `folder`; with `root`, the folder itself (its links
+    resolved) must also stay inside `root` (the project's own build/ and dist/)."""
+    plain = (bool(name) and name not in (".", "..") and not any(c in name for c in "/\\\0")
+             and name.isprintable() and not name.startswith("."))
+    target = folder / name
+    inside = plain and target.resolve(strict=False).parent == folder.resolve(strict=False)
+    if inside and root is not None:
+        try:
+            folder.resolve(strict=False).relative_to(root.resolve())
+        except ValueError:
+            inside = False
+    if not inside:
+        where = folder if plain else Path(name)
+        raise UserError([Problem(where, 0, f"output '{name}' would be written outside {folder}: an output name "
+                                 "is a plain file name and the output folder stays inside the project")])
+    return target

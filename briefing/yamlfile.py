@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +135,57 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     return result
 
 
+MAX_INTEGER = 10**15
+"""Largest whole number accepted (beyond it a value is a mistake, and long digit strings cost time)."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    digits = len(str(node.value).lstrip("+-").replace("_", ""))
+    if digits > 20:
+        raise YamlStructureError(_line(node), f"number with {digits} digits is out of range (at most {MAX_INTEGER:,})")
+    value = yaml.SafeLoader.construct_yaml_int(loader, node)
+    if abs(value) > MAX_INTEGER:
+        raise YamlStructureError(_line(node), f"number {node.value} is out of range (at most {MAX_INTEGER:,})")
+    return int(value)
+
+
+def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> float:
+    value = yaml.SafeLoader.construct_yaml_float(loader, node)
+    if not math.isfinite(value) or abs(value) > MAX_INTEGER:
+        raise YamlStructureError(_line(node), f"'{str(node.value)[:40]}' is not a finite number in range "
+                                 f"(at most {MAX_INTEGER:,})")
+    return float(value)
+
+
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as exc:
+        raise YamlStructureError(_line(node), f"invalid date '{node.value}': {exc}") from None
+
+
+def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
+    value = yaml.SafeLoader.construct_yaml_str(loader, node)
+    if found := _CONTROL.search(value):
+        raise YamlStructureError(_line(node), f"control character U+{ord(found.group(0)):04X} in a text value: "
+                                 "write plain text (it would print as a box or break the outline)")
+    return str(value)
+
+
+def _not_plain(loader: _Loader, node: yaml.Node) -> Any:
+    raise YamlStructureError(_line(node), f"YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not plain "
+                             "data: write a list or a mapping")
+
+
+for _tag, _constructor in (("int", _construct_int), ("float", _construct_float), ("timestamp", _construct_timestamp),
+                           ("str", _construct_str), ("set", _not_plain), ("omap", _not_plain),
+                           ("pairs", _not_plain), ("binary", _not_plain)):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _constructor)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 

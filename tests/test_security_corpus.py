@@ -114,6 +114,17 @@ def test_the_corpus_covers_every_kind_of_attack_the_issue_names() -> None:
     assert not [kind for kind in kinds if kind not in CASES]
 
 
+def test_the_corpus_covers_every_class_of_issue_13() -> None:
+    """Issue 13's classes (the cases needing a second run are in test_hostile_integrity.py)."""
+    kinds = ["edition-name-traversal", "edition-name-absolute", "section-name-not-a-slug",
+             "marking-attribute-misspelt", "marking-fence-indented", "marking-code-fence-rejected",
+             "marking-unclosed-code", "furniture-class", "content-subfolder-symlink",
+             "image-pixel-bomb-data-url-type", "image-pixel-bomb-named-svg", "svg-entities-utf16",
+             "date-invalid-day", "date-invalid-month", "reference-date-impossible", "integer-too-long",
+             "chart-nan", "chart-infinite", "chart-huge-number", "control-character-yaml-escape", "yaml-set-tag"]
+    assert not [kind for kind in kinds if kind not in CASES]
+
+
 def test_a_cut_off_image_is_refused_in_a_process_that_has_rendered_before(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """WeasyPrint's import tells Pillow to accept truncated images process-wide; a warm process

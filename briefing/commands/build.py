@@ -42,6 +42,10 @@ def build(project_dir: Path | None, edition: str | None, sections: tuple[str, ..
     from ..cache import BuildStamp
     from ..errors import display_path
 
+    if force:
+        from ..sealed import bypass
+
+        bypass()  # every cache read is a miss: the stamp, the file hashes, the part PDFs
     stamp = BuildStamp.for_request(project_dir, {"edition": edition, "sections": sections, "exclude": exclude,
                                                  "output": output, "format": output_format, "draft": draft,
                                                  "paper": paper})
