@@ -43,6 +43,8 @@ class FormattedCitation:
     """HTML of the note the citation makes ('' for in-text styles and citations already in a note)."""
     keys: tuple[str, ...]
     in_note: bool = False
+    in_text: bool = False
+    """Author-in-text (`@key`): the inline part is a name the sentence needs, kept even with notes: none."""
 
 
 @dataclass
@@ -113,7 +115,7 @@ def format_book_citations(chapters: list[tuple[str, str]], known: set[str], refe
         inline = blocks_html(blocks_of_group, notes)
         note = " ".join(blocks_html(n) for n in notes)
         book.citations[index] = FormattedCitation(inline.strip(), note.strip(), tuple(c.key for c in group.items),
-                                                  bool(group.note))
+                                                  bool(group.note), group.in_text)
     book.bibliography = bibliography
     return book
 

@@ -71,6 +71,9 @@ class _CitationPattern(InlineProcessor):
 
 def _fill(span: ET.Element, formatted: FormattedCitation, mode: str) -> list[ET.Element]:
     """Give a citation element its printed content; returns the note elements it holds."""
+    if mode == "none" and not formatted.in_text:
+        span.set("class", "footnote citation dropped")  # placed like a note call (no space left), then emptied
+        return [span]
     inline = ET.fromstring(f"<span>{formatted.inline}</span>")
     span.text, span[:] = inline.text, list(inline)
     if not formatted.note:

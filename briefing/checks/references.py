@@ -98,9 +98,6 @@ def check_unparsed(project: Project, citations: CitationIndex) -> list[Finding]:
             if after == ":":
                 text = (f"'{match.group(0)}:' opening a line is a link definition, not a citation (the book drops "
                         "it): put the citation after the text it supports")
-            elif before.isalnum() or before == "_":
-                text = (f"'{match.group(0)}' is not read as a citation, so the book prints it as written: "
-                        "put a space before it (text [@key])")
             else:
                 continue  # a link, image or span whose text holds an '@'
             line = section.body_line + masked.count("\n", 0, match.start())
