@@ -89,6 +89,8 @@ def date_problem(value: Any) -> str:
     if extra:
         return f"unknown date key '{sorted(extra)[0]}'"
     parts = value.get("date-parts")
+    if parts in (None, []) and (value.get("literal") or value.get("raw")):
+        return ""
     if parts is None:
         return "" if value.get("literal") or value.get("raw") or value.get("edtf") else "a date needs date-parts, literal or raw"
     if not isinstance(parts, list) or not 1 <= len(parts) <= 2:

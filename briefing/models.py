@@ -8,6 +8,7 @@ not silently ignored.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -248,8 +249,10 @@ class Reference(BaseModel):
     @field_validator("url")
     @classmethod
     def _web_address(cls, value: str) -> str:
-        """A reference's URL is printed as a link: only a web address (no file:, javascript:, ...)."""
-        if value and not value.strip().lower().startswith(("http://", "https://")):
+        """A reference's URL is printed as a link: only a web address (no file:, javascript:, ...).
+        An address without a scheme (`www.example.org`, as some exports write it) prints as text."""
+        scheme = re.match(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):", value)
+        if scheme and scheme.group(1).lower() not in ("http", "https"):
             raise ValueError("must be a web address starting with http:// or https://")
         return value.strip()
 
