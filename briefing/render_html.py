@@ -81,7 +81,8 @@ def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBoo
     printed = book.edition.sources and not book.project.config.suppress_bibliography
     sources = [
         {"id": key, "html": Markup(clean_html(entry, book.project.config)),
-         "confidence": references[key].confidence, "confidence_note": references[key].confidence_note}
+         "confidence": references[key].confidence, "confidence_note": references[key].confidence_note,
+         "note": "" if _prints_note(entry, references[key].note) else references[key].note}
         for key, entry in (formatted.bibliography if printed else [])
         if key in references
     ]
@@ -105,6 +106,12 @@ def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBoo
         return RenderedBook(html.render(context), tuple(notes.cited), paper)
     except jinja2.TemplateError as exc:
         raise UserError([_template_problem(exc, theme)]) from None
+
+
+def _prints_note(entry: str, note: str) -> bool:
+    """Whether the style already printed the reference's `note` (then it is not repeated under the entry)."""
+    words = note.split()[:6]
+    return not words or " ".join(words) in " ".join(entry.split())
 
 
 def _stylesheets(theme: Theme, options: RenderOptions, paper: str) -> list[dict[str, str]]:
