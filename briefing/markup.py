@@ -69,24 +69,56 @@ class _CitationPattern(InlineProcessor):
         return span, m.start(0), m.end(0)
 
 
-def _fill(span: ET.Element, formatted: FormattedCitation, mode: str) -> list[ET.Element]:
-    """Give a citation element its printed content; returns the note elements it holds."""
+def _fill(span: ET.Element, parent: ET.Element, formatted: FormattedCitation, mode: str) -> list[ET.Element]:
+    """Print a citation where its element is; returns the note elements it made.
+
+    Text printed in the line (an author-date parenthesis, an author-in-text name) goes beside the
+    element, not inside it: WeasyPrint 70 breaks a line badly (a lone hyphenated fragment) before an
+    inline span whose text must wrap. The element stays, empty, as the marker of what is cited."""
     if mode == "none" and not formatted.in_text:
         span.set("class", "footnote citation dropped")  # placed like a note call (no space left), then emptied
         return [span]
-    inline = ET.fromstring(f"<span>{formatted.inline}</span>")
-    span.text, span[:] = inline.text, list(inline)
-    if not formatted.note:
-        return []
-    note = ET.fromstring(f'<span class="footnote citation">{formatted.note}</span>')
-    if mode == "none":
-        note = ET.Element("span", {"class": "footnote citation dropped"})
-    if not formatted.inline:
+    if formatted.note and not formatted.inline:
+        span.set("class", "footnote citation")
+        if mode == "none":
+            span.set("class", "footnote citation dropped")
+            return [span]
+        note = ET.fromstring(f"<span>{formatted.note}</span>")
         span.text, span[:] = note.text, list(note)
-        span.set("class", note.get("class", ""))
         return [span]
-    span.append(note)
-    return [note]
+    pieces = ET.fromstring(f"<span>{formatted.inline}</span>")
+    notes: list[ET.Element] = []
+    note = None
+    if formatted.note and mode != "none":
+        note = ET.fromstring(f'<span class="footnote citation">{formatted.note}</span>')
+        note.set("data-cite", span.get("data-cite", ""))
+        notes.append(note)
+    _replace_with(span, parent, pieces, [*([note] if note is not None else []), *([] if note is not None else [span])])
+    return notes
+
+
+def _replace_with(element: ET.Element, parent: ET.Element, pieces: ET.Element, then: list[ET.Element]) -> None:
+    """Put the text and children of `pieces`, then the elements `then`, where `element` is."""
+    index = list(parent).index(element)
+    tail = element.tail
+    parent.remove(element)
+    new = list(pieces) + then
+    previous = parent[index - 1] if index else None
+    if pieces.text:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + pieces.text
+        else:
+            parent.text = (parent.text or "") + pieces.text
+    for offset, child in enumerate(new):
+        if child in then:
+            child.tail = None
+        parent.insert(index + offset, child)
+    if new:
+        new[-1].tail = (new[-1].tail or "") + (tail or "") or None
+    elif previous is not None:
+        previous.tail = (previous.tail or "") + (tail or "") or None
+    else:
+        parent.text = (parent.text or "") + (tail or "") or None
 
 
 class _SpanPattern(InlineProcessor):
@@ -116,7 +148,11 @@ class _BookTreeprocessor(Treeprocessor):
         for span in list(root.iter("span")):
             index = span.attrib.pop("data-formatted", None)
             formatted = self.notes.citation(int(index)) if index is not None else None
-            notes = _fill(span, formatted, self.notes.mode) if formatted is not None else [span]
+            if formatted is not None:
+                parents = {child: parent for parent in root.iter() for child in parent}
+                notes = _fill(span, parents[span], formatted, self.notes.mode)
+            else:
+                notes = [span]
             if formatted is not None:
                 self.notes.cited.extend(k for k in formatted.keys if k not in self.notes.cited)
             for note in notes:

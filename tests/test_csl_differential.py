@@ -9,6 +9,7 @@ as one plain Markdown document, the reference; briefing's book must print the sa
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -87,7 +88,7 @@ def _project(tmp_path: Path, style: str) -> Path:
 
 
 def _ours(project_dir: Path) -> tuple[list[str], list[str], list[str]]:
-    """(notes, in-text citations, Sources entries) as briefing renders them."""
+    """(notes, paragraphs, Sources entries) as briefing renders them."""
     import datetime as dt
 
     from briefing.editions import select_edition
@@ -100,8 +101,9 @@ def _ours(project_dir: Path) -> tuple[list[str], list[str], list[str]]:
     page = render_html(book, load_theme(project), RenderOptions(build_date=dt.datetime(2025, 1, 1))).html
     chapter = page[page.index('id="corpus"'):page.index('id="sources"')]
     notes = _texts(chapter, lambda tag, a: a.get("class") == "footnote citation")
-    inline = _texts(chapter, lambda tag, a: a.get("class") == "citation")
-    sources = _texts(page[page.index('id="sources"'):], lambda tag, a: a.get("id", "").startswith("ref-"))
+    inline = _texts(chapter, lambda tag, a: tag == "p" and "class" not in a)  # sentences with author-date citations
+    listing = re.sub(r'<span class="source-note">.*?</span>', "", page[page.index('id="sources"'):], flags=re.S)
+    sources = _texts(listing, lambda tag, a: a.get("id", "").startswith("ref-"))  # the entry, not briefing's note
     return notes, inline, sources
 
 
@@ -115,7 +117,7 @@ def _pandoc(project_dir: Path, style: str) -> tuple[list[str], list[str], list[s
                           input=document, capture_output=True, text=True, cwd=project_dir, check=True)
     out = done.stdout
     notes = _texts(out, lambda tag, a: a.get("id", "").startswith("fn") and tag == "li")
-    inline = _texts(out.split('<div id="refs"')[0], lambda tag, a: a.get("class") == "citation")
+    inline = _texts(out.split('<div id="refs"')[0].split('<section id="footnotes"')[0], lambda tag, a: tag == "p")
     sources = _texts(out, lambda tag, a: a.get("id", "").startswith("ref-"))
     return notes, inline, sources
 
