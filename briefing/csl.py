@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .citations import CitationGroup, find_citations, footnote_definitions, footnote_references, mask_code
-from .pandoc_html import Node, blocks_html, inlines_html
+from .pandoc_html import Node, blocks_html
 
 PLACEHOLDER = "\ue000{}\ue001"
 """What a citation becomes in the Markdown before conversion (private-use characters Markdown leaves alone)."""

@@ -56,9 +56,9 @@ def suggest(name: str, known: frozenset[str]) -> str:
     return f" — did you mean '{close[0]}'?" if close else ""
 
 
-def unknown_fields(item: dict[str, Any]) -> list[tuple[tuple[str, ...], str]]:
+def unknown_fields(item: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
     """(location, message) for each field and name part CSL does not define."""
-    found = []
+    found: list[tuple[tuple[str | int, ...], str]] = []
     for key, value in item.items():
         if key not in KNOWN_FIELDS and key.replace("_", "-") not in KNOWN_FIELDS:
             found.append(((key,), f"unknown CSL field '{key}'{suggest(key, KNOWN_FIELDS)}"))
@@ -92,7 +92,8 @@ def date_problem(value: Any) -> str:
     if parts in (None, []) and (value.get("literal") or value.get("raw")):
         return ""
     if parts is None:
-        return "" if value.get("literal") or value.get("raw") or value.get("edtf") else "a date needs date-parts, literal or raw"
+        written = value.get("literal") or value.get("raw") or value.get("edtf")
+        return "" if written else "a date needs date-parts, literal or raw"
     if not isinstance(parts, list) or not 1 <= len(parts) <= 2:
         return "date-parts must hold one date, or two for a range"
     for part in parts:

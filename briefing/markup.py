@@ -83,12 +83,12 @@ def _fill(span: ET.Element, parent: ET.Element, formatted: FormattedCitation, mo
         if mode == "none":
             span.set("class", "footnote citation dropped")
             return [span]
-        note = ET.fromstring(f"<span>{formatted.note}</span>")
-        span.text, span[:] = note.text, list(note)
+        body = ET.fromstring(f"<span>{formatted.note}</span>")
+        span.text, span[:] = body.text, list(body)
         return [span]
     pieces = ET.fromstring(f"<span>{formatted.inline}</span>")
     notes: list[ET.Element] = []
-    note = None
+    note: ET.Element | None = None
     if formatted.note and mode != "none":
         note = ET.fromstring(f'<span class="footnote citation">{formatted.note}</span>')
         note.set("data-cite", span.get("data-cite", ""))

@@ -56,8 +56,10 @@ class ProjectConfig(_Strict):
                                  description="Remote hosts a build may fetch from (none by default).")
     csl: str = Field("chicago-notes-bibliography", description="Citation style: a bundled style's name "
                      "(chicago-notes-bibliography, chicago-author-date, ieee) or a .csl file in the project.")
-    nocite: tuple[str, ...] = Field((), description="Reference ids listed in Sources though not cited ('*': all), as Pandoc's nocite.")
-    link_citations: bool = Field(False, alias="link-citations", description="Link each citation to its Sources entry.")
+    nocite: tuple[str, ...] = Field((), description="Reference ids listed in Sources though not cited ('*': all), "
+                                    "as Pandoc's nocite.")
+    link_citations: bool = Field(False, alias="link-citations",
+                                 description="Link each citation to its Sources entry.")
     suppress_bibliography: bool = Field(False, alias="suppress-bibliography",
                                         description="Print no Sources list (as Pandoc's suppress-bibliography).")
 

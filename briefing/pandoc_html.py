@@ -25,7 +25,8 @@ def _text(value: str) -> str:
 
 
 def _inline(node: Node, notes: list[list[Node]] | None) -> str:
-    kind, content = node.get("t"), node.get("c")
+    kind: str = node.get("t", "")
+    content: Any = node.get("c")
     if kind == "Str":
         return _text(content)
     if kind in ("Space", "SoftBreak"):
@@ -67,7 +68,7 @@ def blocks_html(blocks: list[Node], notes: list[list[Node]] | None = None) -> st
     """Blocks run together as inline HTML (a note or an entry is one paragraph on the page)."""
     pieces = []
     for block in blocks:
-        kind, content = block.get("t"), block.get("c")
+        kind, content = block.get("t"), block.get("c", [])
         if kind in ("Para", "Plain"):
             pieces.append(inlines_html(content, notes))
         elif kind == "Div":

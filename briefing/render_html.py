@@ -55,9 +55,8 @@ def base_url(book: Book) -> str:
 
 def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBook:
     """Convert the chapters and fill the book template."""
-    from .sanitize import clean_chapter, clean_html
-
     from .cite_book import cite_book
+    from .sanitize import clean_chapter, clean_html
 
     formatted = cite_book(book)
     notes = NoteState(book.project.references, formatted, book.edition.notes)

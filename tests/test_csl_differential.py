@@ -8,6 +8,7 @@ as one plain Markdown document, the reference; briefing's book must print the sa
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import subprocess
@@ -72,7 +73,7 @@ def _texts(page: str, wanted: Callable[[str, dict[str, str]], bool]) -> list[str
 def _citations(items: list[dict]) -> list[str]:
     first = [f"First mention {n} [@{item['id']}]." for n, item in enumerate(items)]
     second = [f"Second mention {n} [see @{item['id']}, 12]." for n, item in enumerate(items)]
-    pairs = [f"Both {n} [@{a['id']}; @{b['id']}, chap. 3]." for n, (a, b) in enumerate(zip(items, items[1:]))]
+    pairs = [f"Both {n} [@{a['id']}; @{b['id']}, chap. 3]." for n, (a, b) in enumerate(itertools.pairwise(items))]
     return first + second + pairs[::7]
 
 

@@ -74,7 +74,8 @@ def blank(match: re.Match[str]) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def mask_markup(text: str, known: frozenset[str] = frozenset()) -> tuple[str, tuple[tuple[int, int, tuple[Citation, ...]], ...]]:
+def mask_markup(text: str, known: frozenset[str] = frozenset()
+                ) -> tuple[str, tuple[tuple[int, int, tuple[Citation, ...]], ...]]:
     """The text with non-prose blanked, and the citation groups found (start, end, items).
 
     Cached: the sentence splitter and the coverage check both ask for every unit.
