@@ -196,3 +196,63 @@ def test_csl_fields_and_forms_accepted_unknown_fields_warned(tmp_path: Path) -> 
     out = result.stdout + result.stderr
     assert "references.yaml:37: reference 'broken' 'issued': unknown date key 'year-month'; a date is 2022-09-21" in out
     assert "unknown reference key" not in out and "Traceback" not in out
+
+
+def _html(project: Path, *args: str) -> str:
+    out = project / "build" / "book.html"
+    result = run_briefing("build", "--project", project, "--format", "html", "-o", out, "--force", *args)
+    assert result.code == 0, result.stderr
+    return out.read_text("utf-8")
+
+
+def test_nocite_link_citations_and_suppress_bibliography(tmp_path: Path) -> None:
+    project = copy_fixture("citations", tmp_path)
+    refs = project / "content" / "references.yaml"
+    refs.write_text(refs.read_text() + "  - id: extra\n    type: book\n    title: Never Cited\n    issued: 2001\n")
+    config = project / "briefing.yaml"
+    base = config.read_text()
+    html = _html(project)
+    assert "Never Cited" not in html
+    config.write_text(base + "nocite: [extra]\nlink-citations: true\n")
+    html = _html(project)
+    sources = html[html.index('id="sources"'):]
+    assert '<li id="ref-extra"><em>Never Cited</em>. 2001.' in sources
+    assert '<a href="#ref-doe2006">' in html[:html.index('id="sources"')]  # citations link to their entry
+    config.write_text(base + "suppress-bibliography: true\n")
+    assert 'id="sources"' not in _html(project)
+
+
+def test_one_processor_run_cached_and_a_damaged_entry_is_a_miss(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing import csl
+    from briefing.cite_book import bundled_style
+
+    runs: list[int] = []
+    real = csl.run_pandoc
+
+    def counting(*args: object) -> dict[str, object]:
+        runs.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(csl, "run_pandoc", counting)
+    chapters = [("a", "One [@doe2006]. Two @doe2006 [p. 3].\n"), ("b", "Three [-@doe2006].\n")]
+    refs = "references:\n- {id: doe2006, type: book, title: A Book, author: [{family: Doe, given: Jo}], issued: 2006}\n"
+    settings = csl.CitationSettings(style=bundled_style("chicago-notes-bibliography"))
+    cache = tmp_path / "cache"
+    first = csl.format_book_citations(chapters, {"doe2006"}, refs, "yaml", settings, cache)
+    assert len(runs) == 1 and len(first.citations) == 3  # every citation of every chapter: one run
+    again = csl.format_book_citations(chapters, {"doe2006"}, refs, "yaml", settings, cache)
+    assert len(runs) == 1 and again.citations == first.citations and again.bibliography == first.bibliography
+    (entry,) = cache.glob("*.json")
+    entry.write_text(entry.read_text().replace("Doe", "Forged"))
+    third = csl.format_book_citations(chapters, {"doe2006"}, refs, "yaml", settings, cache)
+    assert len(runs) == 2 and third.citations == first.citations
+    assert "Forged" not in entry.read_text()
+
+
+def test_same_inputs_same_bytes(tmp_path: Path) -> None:
+    project = copy_fixture("citations", tmp_path)
+    first = _html(project)
+    for entry in (project / "build" / ".cache" / "citeproc").glob("*.json"):
+        entry.unlink()  # cold, then cached: the same book
+    assert _html(project) == first == _html(project)
