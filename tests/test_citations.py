@@ -256,3 +256,13 @@ def test_same_inputs_same_bytes(tmp_path: Path) -> None:
     for entry in (project / "build" / ".cache" / "citeproc").glob("*.json"):
         entry.unlink()  # cold, then cached: the same book
     assert _html(project) == first == _html(project)
+
+
+def test_language_picks_the_csl_locale(tmp_path: Path) -> None:
+    project = copy_fixture("citations", tmp_path)
+    config = project / "briefing.yaml"
+    english = _html(project)
+    assert "<em>Journal of Generic Studies</em> 6, no. 2 (2006)" in english
+    config.write_text(config.read_text().replace("language: en", "language: ko"))
+    korean = _html(project)
+    assert "<em>Journal of Generic Studies</em> 6, 호 2 (2006)" in korean
