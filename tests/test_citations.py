@@ -266,3 +266,22 @@ def test_language_picks_the_csl_locale(tmp_path: Path) -> None:
     config.write_text(config.read_text().replace("language: en", "language: ko"))
     korean = _html(project)
     assert "<em>Journal of Generic Studies</em> 6, 호 2 (2006)" in korean
+
+
+def test_check_understands_every_form(tmp_path: Path) -> None:
+    """Sources cited only by wrapped groups, glued or author-in-text citations are used; a page
+    locator written after `@key` is checked; no advice to put a space before a glued citation."""
+    project = copy_fixture("citations", tmp_path)
+    refs = project / "content" / "references.yaml"
+    refs.write_text(refs.read_text() + "  - id: paper\n    type: article-newspaper\n    title: A Paper\n"
+                    "  - id: unused\n    type: book\n    title: Unused\n")
+    (project / "content" / "forms.md").write_text(
+        "---\ntitle: Citation Forms\nsector: context\norder: 1\nreviewed: 2025-01-01\n---\n\n"
+        "Grew [see\n@doe2006, p. 3]. 본문[@kim2020]은 문장이다. @gogh1990 wrote it. @paper [p. 3] says so.\n")
+    result = run_briefing("check", "--project", project)
+    out = result.stdout + result.stderr
+    assert "reference 'unused' is cited nowhere" in out
+    for key in ("doe2006", "kim2020", "gogh1990", "paper"):
+        assert f"reference '{key}' is cited nowhere" not in out, out
+    assert "forms.md:9: page locator 'p. 3' on 'paper' (type article-newspaper)" in out
+    assert "put a space before it" not in out and "unparsed-citation" not in out
