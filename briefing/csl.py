@@ -24,6 +24,7 @@ and is what Pandoc and Quarto users compare against.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -223,7 +224,7 @@ def _write_entry(entry: Path, key: str, output: dict[str, Any]) -> None:
     record = {"key": key, "check": blake2b(body.encode(), digest_size=20).hexdigest(), "output": body}
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        temporary = entry.with_suffix(".tmp")
+        temporary = entry.with_name(f".{entry.stem}.{os.getpid()}.tmp")  # editions render in parallel processes
         temporary.write_text(json.dumps(record), "utf-8")
         temporary.replace(entry)
     except OSError:
