@@ -285,3 +285,18 @@ def test_check_understands_every_form(tmp_path: Path) -> None:
         assert f"reference '{key}' is cited nowhere" not in out, out
     assert "forms.md:9: page locator 'p. 3' on 'paper' (type article-newspaper)" in out
     assert "put a space before it" not in out and "unparsed-citation" not in out
+
+
+def test_in_text_citation_does_not_break_the_line_before_it(tmp_path: Path) -> None:
+    """An author-date citation ending a wrapped bullet in a marked block: WeasyPrint 70 set 'tung-'
+    on a line of its own when the citation's text was inside an inline element."""
+    project = copy_fixture("citations", tmp_path)
+    forms = project / "content" / "forms.md"
+    forms.write_text(forms.read_text() + (
+        "\n## Bullets\n\n::: {.internal}\n\n- **Processing is Korea's best offer.** Mongolia wants to add value "
+        "at home and sell to \"third neighbours\"; Korean help with lithium refining and tungsten processing "
+        "serves that aim and Korea's supply security at once [@doe2006, sec. II.1; @doe2006, sec. III.1].\n\n:::\n"))
+    out = project / "build" / "a.pdf"
+    assert run_briefing("build", "--project", project, "-e", "authordate", "-o", out).code == 0
+    text = " ".join(" ".join(pdf_pages_text(out)).split())
+    assert "refining and tungsten processing serves that aim" in text
