@@ -6,6 +6,7 @@ a Korean name, a particle, a suffix and Pandoc's YAML date form) once per editio
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -300,3 +301,18 @@ def test_in_text_citation_does_not_break_the_line_before_it(tmp_path: Path) -> N
     assert run_briefing("build", "--project", project, "-e", "authordate", "-o", out).code == 0
     text = " ".join(" ".join(pdf_pages_text(out)).split())
     assert "refining and tungsten processing serves that aim" in text
+
+
+def test_csl_file_in_the_project(tmp_path: Path) -> None:
+    from briefing.cite_book import bundled_style
+
+    project = copy_fixture("citations", tmp_path)
+    (project / "styles").mkdir(exist_ok=True)
+    (project / "styles" / "numeric.csl").write_bytes(bundled_style("ieee"))
+    config = project / "briefing.yaml"
+    config.write_text(config.read_text() + "csl: styles/numeric.csl\n")
+    html = _html(project)
+    assert "Wrapped groups are read whole see [1, pp. 33–35], [2]." in " ".join(re.sub(r"<[^>]+>", "", html).split())
+    config.write_text(config.read_text().replace("styles/numeric.csl", "../outside.csl"))
+    result = run_briefing("build", "--project", project, "--format", "html", "--force")
+    assert result.code == 1 and "nor a .csl file inside the project" in result.stderr
