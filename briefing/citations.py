@@ -30,6 +30,7 @@ _REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]*\]:", re.M)
 """`[label]: url` at the start of a line defines a link; it is not a citation."""
 _ITEM = re.compile(rf"^\s*(?P<prefix>(?:.*\s)?)(?P<suppress>-)?@{_KEY_OR_BRACED}(?P<rest>.*?)\s*$", re.S)
 _INLINE_CODE = re.compile(r"(`+)(?:.+?)\1", re.S)
+_LINK_TARGET = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*[^)]*\)|<[a-zA-Z][\w+.-]*:[^<>\s]*>|https?://\S+")
 _FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^(?P<label>[^\]\s]+)\]:", re.M)
 _FOOTNOTE_REFERENCE = re.compile(r"\[\^(?P<label>[^\]\s]+)\](?!:)")
 
@@ -116,7 +117,8 @@ def find_citations(text: str, first_line: int = 1, known: Collection[str] = ()) 
             groups.append(_group(text, masked, match.start(), match.end(), items, first_line, notes))
             taken.append((match.start(), match.end()))
     if known:
-        for match in IN_TEXT.finditer(masked):
+        prose = _LINK_TARGET.sub(lambda m: " " * len(m.group(0)), masked)  # no citation in a URL
+        for match in IN_TEXT.finditer(prose):
             key = match.group("braced") or match.group("key")
             if key not in known or any(s <= match.start() < e for s, e in taken):
                 continue

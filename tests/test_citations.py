@@ -55,6 +55,12 @@ def test_addresses_handles_links_and_code_are_not_citations() -> None:
     assert _keys(text) == []
 
 
+def test_no_author_in_text_citation_inside_a_web_address() -> None:
+    text = ("See [profile](https://medium.com/@doe2006), <https://x.org/@doe2006>, https://y.org/@doe2006; "
+            "@doe2006 says.")
+    assert [g.source for g in find_citations(text, 1, KNOWN)] == ["@doe2006"]
+
+
 def test_a_citation_followed_by_a_colon_is_still_a_citation() -> None:
     assert _keys("As the brief says [@k, sec. II.1]: trade grew.") == [["k"]]
 
