@@ -119,7 +119,7 @@ def snapshot_book(book: Book) -> Snapshot:
             slug = part.slug if seen[part.slug] == 1 else f"{part.slug}-{seen[part.slug]}"
             digests.append(PartDigest(slug, part.title, _digest(part.text.strip())))
         chapters.append(ChapterDigest(chapter.section.id, meta.title, tuple(digests)))
-        for group in find_citations(chapter.body):
+        for group in find_citations(chapter.body, 1, book.project.references):
             for citation in group.items:
                 reference = book.project.references.get(citation.key)
                 if reference is not None:

@@ -104,9 +104,10 @@ def _file_lines(path: Path) -> list[str]:
 def _cited_keys(book: Book) -> list[str]:
     keys: list[str] = []
     for chapter in book.chapters:
-        for group in find_citations(chapter.body):
+        for group in find_citations(chapter.body, 1, book.project.references):
             keys += [c.key for c in group.items if c.key not in keys]
-    return keys
+    nocite = book.project.config.nocite
+    return keys + [k for k in (book.project.references if "*" in nocite else nocite) if k not in keys]
 
 
 _FIELD_NAMES = ("title", "title_short", "container_title", "publisher", "note", "url")
@@ -116,4 +117,8 @@ def _printed_fields(reference: object) -> list[str]:
     values = [str(getattr(reference, name, "") or "") for name in _FIELD_NAMES]
     for name in (*getattr(reference, "author", ()), *getattr(reference, "editor", ())):
         values += [name.family, name.given, name.literal]
+    for extra in (getattr(reference, "model_extra", None) or {}).values():  # every other CSL field prints too
+        for item in extra if isinstance(extra, list) else [extra]:
+            parts = item.values() if isinstance(item, dict) else [item]
+            values += [str(v) for v in parts if isinstance(v, str)]
     return [re.sub(r"\s+", " ", v) for v in values if v]

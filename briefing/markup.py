@@ -22,10 +22,9 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from .blocks import parse_attrs, part_slug
-from .citations import CITATION_GROUP, Citation, parse_group
+from .csl import FormattedBook, FormattedCitation
 from .fenced_divs import Fences
 from .models import Reference
-from .notes import full_note, short_note
 from .recent import Recent
 
 SPAN = re.compile(r"(?<![!\\])\[(?P<text>[^\[\]\n]+)\]\{(?P<attrs>[^{}\n]*)\}")
@@ -35,65 +34,92 @@ EXTENSIONS = ["tables", "def_list", "attr_list", "md_in_html", "footnotes", "san
 
 @dataclass
 class NoteState:
-    """Citation state shared by all chapters of one book, in reading order."""
+    """Citation state shared by all chapters of one book, in reading order.
+
+    `formatted` holds every citation of the book as the CSL processor formatted it (`cite_book`);
+    the chapters' Markdown holds placeholders for them (`csl.PLACEHOLDER`)."""
 
     references: dict[str, Reference]
-    seen: set[str] = field(default_factory=set)
+    formatted: FormattedBook | None = None
+    mode: str = "footnotes"
+    """The edition's notes: 'footnotes' (page foot), 'endnotes' (after each chapter) or 'none'."""
     cited: list[str] = field(default_factory=list)
-    """Keys in order of first citation."""
-    _digest: str = field(default="", repr=False, compare=False)
+    """Keys in order of first citation, up to the chapter converted last."""
 
-    def references_digest(self) -> str:
-        """A hash of the references' content (every field, in id order)."""
-        if not self._digest:
-            text = repr(sorted((key, ref.model_dump(by_alias=True)) for key, ref in self.references.items()))
-            self._digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
-        return self._digest
-
-    def note_for(self, citations: tuple[Citation, ...]) -> str:
-        """The HTML text of one footnote for a citation group; later notes use short forms."""
-        texts = []
-        for citation in citations:
-            ref = self.references.get(citation.key)
-            if ref is None:  # an unknown key, already an error: render on, to find the later stages' problems
-                texts.append(f"[@{citation.key}]")
-                continue
-            if citation.key in self.seen:
-                texts.append(short_note(ref, citation))
-            else:
-                self.seen.add(citation.key)
-                self.cited.append(citation.key)
-                texts.append(full_note(ref, citation))
-        return finish_sentence("; ".join(t.removesuffix(".") for t in texts))
+    def citation(self, index: int) -> FormattedCitation | None:
+        return self.formatted.citations.get(index) if self.formatted is not None else None
 
 
-def finish_sentence(note: str) -> str:
-    """End a note with a full stop, inside a closing quotation mark (Chicago), apostrophes curled."""
-    note = re.sub(r"(?<=\w)'(?=\w)", "’", note.rstrip())
-    if note.endswith(",”"):
-        note = note[:-2] + "”"
-    if note.endswith("”"):
-        return note[:-1] + ".”"
-    return note if note.endswith((".", "?", "!")) else note + "."
+_PLACEHOLDER = "\ue000(?P<index>\\d+)\ue001"
 
 
 class _CitationPattern(InlineProcessor):
+    """A placeholder → an empty element marked with the citation's number (filled in by the tree
+    processor, so that no later inline pattern rewrites the formatted text)."""
+
+    def __init__(self, pattern: str, md: markdown.Markdown, notes: NoteState) -> None:
+        super().__init__(pattern, md)
+        self.notes = notes
+
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[ET.Element | None, int, int]:  # noqa: N802
-        items = parse_group(m.group("body"))
-        if not items:
+        formatted = self.notes.citation(int(m.group("index")))
+        if formatted is None:
             return None, m.start(0), m.end(0)
-        span = ET.Element("span", {"class": "footnote citation"})
-        span.set("data-cite", ";".join(c.key for c in items))
-        span.set("data-group", _encode(items))
+        span = ET.Element("span", {"class": "citation", "data-cite": ";".join(formatted.keys),
+                                   "data-formatted": m.group("index")})
         return span, m.start(0), m.end(0)
 
 
-def _encode(items: tuple[Citation, ...]) -> str:
-    return "\x1f".join("\x1e".join((c.key, c.prefix, c.locator, c.suffix)) for c in items)
+def _fill(span: ET.Element, parent: ET.Element, formatted: FormattedCitation, mode: str) -> list[ET.Element]:
+    """Print a citation where its element is; returns the note elements it made.
+
+    Text printed in the line (an author-date parenthesis, an author-in-text name) goes beside the
+    element, not inside it: WeasyPrint 70 breaks a line badly (a lone hyphenated fragment) before an
+    inline span whose text must wrap. The element stays, empty, as the marker of what is cited."""
+    if mode == "none" and not formatted.in_text:
+        span.set("class", "footnote citation dropped")  # placed like a note call (no space left), then emptied
+        return [span]
+    if formatted.note and not formatted.inline:
+        span.set("class", "footnote citation")
+        if mode == "none":
+            span.set("class", "footnote citation dropped")
+            return [span]
+        body = ET.fromstring(f"<span>{formatted.note}</span>")
+        span.text, span[:] = body.text, list(body)
+        return [span]
+    pieces = ET.fromstring(f"<span>{formatted.inline}</span>")
+    notes: list[ET.Element] = []
+    note: ET.Element | None = None
+    if formatted.note and mode != "none":
+        note = ET.fromstring(f'<span class="footnote citation">{formatted.note}</span>')
+        note.set("data-cite", span.get("data-cite", ""))
+        notes.append(note)
+    _replace_with(span, parent, pieces, [*([note] if note is not None else []), *([] if note is not None else [span])])
+    return notes
 
 
-def _decode(value: str) -> tuple[Citation, ...]:
-    return tuple(Citation(*item.split("\x1e")) for item in value.split("\x1f"))
+def _replace_with(element: ET.Element, parent: ET.Element, pieces: ET.Element, then: list[ET.Element]) -> None:
+    """Put the text and children of `pieces`, then the elements `then`, where `element` is."""
+    index = list(parent).index(element)
+    tail = element.tail
+    parent.remove(element)
+    new = list(pieces) + then
+    previous = parent[index - 1] if index else None
+    if pieces.text:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + pieces.text
+        else:
+            parent.text = (parent.text or "") + pieces.text
+    for offset, child in enumerate(new):
+        if child in then:
+            child.tail = None
+        parent.insert(index + offset, child)
+    if new:
+        new[-1].tail = (new[-1].tail or "") + (tail or "") or None
+    elif previous is not None:
+        previous.tail = (previous.tail or "") + (tail or "") or None
+    else:
+        parent.text = (parent.text or "") + (tail or "") or None
 
 
 class _SpanPattern(InlineProcessor):
@@ -121,13 +147,24 @@ class _BookTreeprocessor(Treeprocessor):
         self._inline_footnotes(root)
         parents = {child: parent for parent in root.iter() for child in parent}
         for span in list(root.iter("span")):
-            group = span.attrib.pop("data-group", None)
-            if group is not None:
-                note = ET.fromstring(f"<span>{self.notes.note_for(_decode(group))}</span>")
-                span.text, span[:] = note.text, list(note)
-            if "footnote" in (span.get("class") or "").split():
-                _place_call(span, parents[span])
+            index = span.attrib.pop("data-formatted", None)
+            formatted = self.notes.citation(int(index)) if index is not None else None
+            if formatted is not None:
+                parents = {child: parent for parent in root.iter() for child in parent}
+                notes = _fill(span, parents[span], formatted, self.notes.mode)
+            else:
+                notes = [span]
+            if formatted is not None:
+                self.notes.cited.extend(k for k in formatted.keys if k not in self.notes.cited)
+            for note in notes:
+                if "footnote" in (note.get("class") or "").split():
+                    parents = {child: parent for parent in root.iter() for child in parent}
+                    _place_call(note, parents[note])
+        for dropped in [s for s in root.iter("span") if "dropped" in (s.get("class") or "").split()]:
+            dropped.set("class", "citation dropped")
         self._wrap_parts(root)
+        if self.notes.mode == "endnotes":
+            _endnotes(root, self.chapter_id)
         for element in root.iter():
             if element.tag in ("h2", "h3", "h4", "h5", "h6"):
                 text = "".join(element.itertext())
@@ -197,6 +234,26 @@ def _place_call(span: ET.Element, parent: ET.Element) -> None:
             parent.text = (parent.text or "") + mark
 
 
+def _endnotes(root: ET.Element, chapter_id: str) -> None:
+    """Replace every page-foot note of the chapter by a numbered call, and list the notes after it."""
+    parents = {child: parent for parent in root.iter() for child in parent}
+    notes = [s for s in root.iter("span") if "footnote" in (s.get("class") or "").split()]
+    if not notes:
+        return
+    section = ET.Element("section", {"class": "endnotes"})
+    ET.SubElement(section, "p", {"class": "endnotes-title"}).text = "Notes"
+    listing = ET.SubElement(section, "ol")
+    for number, note in enumerate(notes, start=1):
+        ident = f"{chapter_id}-endnote-{number}"
+        call = ET.Element("a", {"class": "endnote-call", "href": f"#{ident}"})
+        call.text, call.tail = str(number), note.tail
+        parent = parents[note]
+        parent[list(parent).index(note)] = call
+        item = ET.SubElement(listing, "li", {"id": ident})
+        item.text, item[:] = note.text, list(note)
+    root.append(section)
+
+
 def _remove(parent: ET.Element, child: ET.Element) -> None:
     for element in parent.iter():
         if child in list(element):
@@ -234,7 +291,7 @@ class BriefingExtension(Extension):
         self.notes = notes
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
-        md.inlinePatterns.register(_CitationPattern(CITATION_GROUP.pattern, md), "citation", 172)
+        md.inlinePatterns.register(_CitationPattern(_PLACEHOLDER, md, self.notes), "citation", 172)
         md.inlinePatterns.register(_SpanPattern(SPAN.pattern, md), "bracketed-span", 165)
         md.treeprocessors.register(_BookTreeprocessor(md, self.chapter_id, self.notes), "briefing", 1)
 
@@ -258,15 +315,14 @@ def render_markdown(text: str, chapter_id: str, notes: NoteState, fences: Fences
 
     html, cited = _CONVERTED.get(_conversion_key(text, chapter_id + "\0" + fences.key(), notes), convert)
     notes.cited[:] = cited  # the citation state after this chapter, whether converted now or before
-    notes.seen.clear()
-    notes.seen.update(cited)
     return html
 
 
 def _conversion_key(text: str, chapter_id: str, notes: NoteState) -> str:
-    """Everything a chapter's HTML depends on: its text and id, the references, and which
-    sources earlier chapters cited first (the first citation of a source is a full note)."""
+    """Everything a chapter's HTML depends on: its text and id, the formatted citations it holds
+    (which already say first or later citation), the notes mode, and the sources cited before."""
     digest = hashlib.blake2b(digest_size=20)
-    for piece in (text, chapter_id, notes.references_digest(), "\0".join(notes.cited), markdown.__version__):
+    formatted = [repr(notes.citation(int(i))) for i in re.findall(_PLACEHOLDER.replace("(?P<index>", "("), text)]
+    for piece in (text, chapter_id, notes.mode, "\0".join(formatted), "\0".join(notes.cited), markdown.__version__):
         digest.update(piece.encode("utf-8", "surrogatepass") + b"\1")
     return digest.hexdigest()

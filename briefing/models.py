@@ -8,6 +8,7 @@ not silently ignored.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -27,7 +28,7 @@ PdfVariant = Literal[
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True)
 
 
 class ProjectConfig(_Strict):
@@ -55,6 +56,14 @@ class ProjectConfig(_Strict):
     limits: Limits = Field(default_factory=Limits, description="Size caps on input files and resources (security).")
     remote: RemoteAccess = Field(default_factory=RemoteAccess,
                                  description="Remote hosts a build may fetch from (none by default).")
+    csl: str = Field("chicago-notes-bibliography", description="Citation style: a bundled style's name "
+                     "(chicago-notes-bibliography, chicago-author-date, ieee) or a .csl file in the project.")
+    nocite: tuple[str, ...] = Field((), description="Reference ids listed in Sources though not cited ('*': all), "
+                                    "as Pandoc's nocite.")
+    link_citations: bool = Field(False, alias="link-citations",
+                                 description="Link each citation to its Sources entry.")
+    suppress_bibliography: bool = Field(False, alias="suppress-bibliography",
+                                        description="Print no Sources list (as Pandoc's suppress-bibliography).")
 
     @field_validator("content", "templates", "styles")
     @classmethod
@@ -106,41 +115,84 @@ class Section:
     path: Path
 
 
-class Name(_Strict):
-    """A CSL name: either family/given or a literal (an organisation)."""
+class Name(BaseModel):
+    """A CSL name: family/given (with particles and suffix) or a literal (an organisation).
 
+    Other CSL name parts are kept for the processor (an unknown one is a warning at validation)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True, str_strip_whitespace=True)
     family: str = ""
     given: str = ""
     literal: str = ""
+    non_dropping_particle: str = Field("", alias="non-dropping-particle")
+    dropping_particle: str = Field("", alias="dropping-particle")
+    suffix: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain(cls, value: Any) -> Any:
+        """A plain string is a literal name, as Pandoc reads it."""
+        from .csl_fields import NAME_FORMS, name_problem
+
+        problem = name_problem(value)
+        if problem:
+            raise ValueError(f"{problem}; a name is {NAME_FORMS}")
+        if isinstance(value, str):
+            return {"literal": value}
+        return {k: (str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v) for k, v in value.items()}
 
     def display(self) -> str:
-        return self.literal or " ".join(p for p in (self.given, self.family) if p)
+        family = " ".join(p for p in (self.non_dropping_particle, self.family) if p)
+        return self.literal or " ".join(p for p in (self.given, self.dropping_particle, family, self.suffix) if p)
 
     def sort_key(self) -> str:
         return (self.literal or f"{self.family}, {self.given}").lower()
 
 
-class CslDate(_Strict):
-    """A CSL date: `{date-parts: [[2022, 9, 21]]}` or an ISO string."""
+class CslDate(BaseModel):
+    """A CSL date in any form Pandoc reads: `{date-parts: [[2022, 9, 21]]}` (two dates for a range),
+    an ISO string, Pandoc's `[{year: 2022, month: 4}]`, or `literal`/`raw` text, with `season`/`circa`."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-    date_parts: tuple[tuple[int, ...], ...] = Field(alias="date-parts", min_length=1)
+    date_parts: tuple[tuple[int, ...], ...] = Field((), alias="date-parts")
     literal: str = ""
+    raw: str = ""
+    season: str = ""
+    circa: bool = False
 
     @model_validator(mode="before")
     @classmethod
     def _from_plain(cls, value: Any) -> Any:
-        """Accept `2022-09-21`, `2022-09` or `2022` (strings or YAML dates) as Pandoc does."""
+        """Normalise every accepted form to date-parts (and literal text); refuse the rest, naming the forms."""
+        from .csl_fields import DATE_FORMS, date_problem
+
+        problem = date_problem(value)
+        if problem:
+            raise ValueError(f"{problem}; a date is {DATE_FORMS}")
         if isinstance(value, dt.date):
             return {"date-parts": [[value.year, value.month, value.day]]}
         if isinstance(value, int):
             return {"date-parts": [[value]]}
         if isinstance(value, str):
-            pieces = value.strip().split("-")
-            if all(p.isdigit() for p in pieces) and 1 <= len(pieces) <= 3:
-                return {"date-parts": [[int(p) for p in pieces]]}
-            return {"date-parts": [[0]], "literal": value}
-        return value
+            dates = [_iso_parts(piece) for piece in value.strip().split("/")]
+            if all(dates) and len(dates) <= 2:
+                return {"date-parts": dates}
+            return {"raw": value}
+        if isinstance(value, dict) and "date-parts" not in value and set(value) & {"year", "month", "day"}:
+            value = [value]
+        if isinstance(value, list):
+            parts = [[int(d[k]) for k in ("year", "month", "day") if k in d] for d in value]
+            extra = {k: d[k] for d in value for k in ("season", "circa") if k in d}
+            return {"date-parts": [p for p in parts if p], **extra}
+        result = dict(value)
+        result.pop("edtf", None)
+        if "date-parts" in result:
+            result["date-parts"] = [[int(p) for p in part] for part in result["date-parts"]]
+        if "season" in result:
+            result["season"] = str(result["season"])
+        if "circa" in result:
+            result["circa"] = bool(result["circa"]) and str(result["circa"]).lower() not in ("false", "0")
+        return result
 
     @field_validator("date_parts")
     @classmethod
@@ -160,16 +212,24 @@ class CslDate(_Strict):
 
     @property
     def parts(self) -> tuple[int, ...]:
-        return self.date_parts[0]
+        return self.date_parts[0] if self.date_parts else (0,)
+
+
+def _iso_parts(text: str) -> list[int] | None:
+    pieces = text.strip().split("-")
+    if all(p.isdigit() for p in pieces) and 1 <= len(pieces) <= 3 and len(pieces[0]) == 4:
+        return [int(p) for p in pieces]
+    return None
 
 
 class Reference(BaseModel):
-    """One source in the CSL registry (`references.yaml`). Unlisted CSL fields are kept but unused."""
+    """One source in the CSL registry (`references.yaml`). Every CSL field is kept for the processor;
+    those named here are the ones briefing itself reads."""
 
     model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
     id: str = Field(min_length=1, pattern=r"^[\w][\w:.#$%&+?<>~/-]*$")
     type: str = Field("document", description="CSL item type (report, article-newspaper, webpage, ...).")
-    title: str = Field(min_length=1)
+    title: str = ""
     title_short: str = Field("", alias="title-short")
     author: tuple[Name, ...] = ()
     editor: tuple[Name, ...] = ()
@@ -183,13 +243,48 @@ class Reference(BaseModel):
     confidence: Literal["high", "medium", "low"] | None = None
     confidence_note: str = Field("", alias="confidence-note")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _csl_forms(cls, value: Any) -> Any:
+        """Numbers as CSL JSON writes them (an id, a volume) are text; every name and date field is checked."""
+        from .csl_fields import DATE_FIELDS, NAME_FIELDS
+
+        if not isinstance(value, dict):
+            return value
+        value = dict(value)
+        for key in ("id", "title", "title-short", "container-title", "publisher", "note", "URL"):
+            if isinstance(value.get(key), (int, float)) and not isinstance(value.get(key), bool):
+                value[key] = str(value[key])
+        for key in sorted(NAME_FIELDS - {"author", "editor"}):
+            for name in value[key] if isinstance(value.get(key), list) else [value[key]] if key in value else []:
+                _check_part(Name, key, name)
+        for key in sorted(DATE_FIELDS - {"issued", "accessed"}):
+            if key in value:
+                _check_part(CslDate, key, value[key])
+        for key in ("author", "editor"):
+            if key in value and not isinstance(value[key], (list, tuple)):
+                value[key] = [value[key]]
+        return value
+
     @field_validator("url")
     @classmethod
     def _web_address(cls, value: str) -> str:
-        """A reference's URL is printed as a link: only a web address (no file:, javascript:, ...)."""
-        if value and not value.strip().lower().startswith(("http://", "https://")):
+        """A reference's URL is printed as a link: only a web address (no file:, javascript:, ...).
+        An address without a scheme (`www.example.org`, as some exports write it) prints as text."""
+        scheme = re.match(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):", value)
+        if scheme and scheme.group(1).lower() not in ("http", "https"):
             raise ValueError("must be a web address starting with http:// or https://")
         return value.strip()
+
+
+def _check_part(model: type[BaseModel], key: str, value: Any) -> None:
+    """Validate one name or date of a field briefing keeps only for the processor, naming the field."""
+    from pydantic import ValidationError
+
+    try:
+        model.model_validate(value)
+    except ValidationError as exc:
+        raise ValueError(f"{key}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}") from None
 
 
 class Meeting(_Strict):
@@ -224,6 +319,11 @@ class Edition(_Strict):
     parts: PartsSpec | None = None
     paper: Paper | None = None
     pdf_variant: PdfVariant | None = None
+    csl: str | None = Field(None, description="Citation style of this edition (overrides briefing.yaml's csl).")
+    notes: Literal["footnotes", "endnotes", "none"] = Field(
+        "footnotes", description="Where notes print: at the page foot, after each chapter, or not at all "
+        "(citations dropped from the text).")
+    sources: bool = Field(True, description="Print the Sources list.")
 
 
 @dataclass(frozen=True)

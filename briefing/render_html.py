@@ -18,7 +18,6 @@ from .charts import draw_charts
 from .editions import Book
 from .errors import Problem, UserError
 from .markup import NoteState, render_markdown
-from .notes import bibliography_entry
 from .theme import Theme
 from .urls import PROJECT_URL, THEME_URL  # re-exported: older imports name them here
 
@@ -56,9 +55,11 @@ def base_url(book: Book) -> str:
 
 def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBook:
     """Convert the chapters and fill the book template."""
+    from .cite_book import cite_book
     from .sanitize import clean_chapter, clean_html
 
-    notes = NoteState(book.project.references)
+    formatted = cite_book(book)
+    notes = NoteState(book.project.references, formatted, book.edition.notes)
     unsafe: list[Problem] = []
     chapters = [
         {
@@ -67,21 +68,22 @@ def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBoo
             "summary": chapter.section.meta.summary,
             "sector": chapter.section.meta.sector,
             "level": chapter.section.level,
-            "html": Markup(draw_charts(clean_chapter(render_markdown(chapter.body, chapter.section.id, notes,
-                                                                     chapter.fences),
+            "html": Markup(draw_charts(clean_chapter(render_markdown(text, chapter.section.id, notes, chapter.fences),
                                                      chapter.section, book.project.config, unsafe),
                                        chapter.section, book.project, unsafe)),
         }
-        for chapter in book.chapters
+        for chapter, text in zip(book.chapters, formatted.texts, strict=True)
     ]
     if unsafe:
         raise UserError(unsafe)
     references = book.project.references
-    cited = sorted(notes.cited, key=lambda key: _sort_key(book, key))
+    printed = book.edition.sources and not book.project.config.suppress_bibliography
     sources = [
-        {"id": key, "html": Markup(clean_html(bibliography_entry(references[key]), book.project.config)),
-         "confidence": references[key].confidence, "confidence_note": references[key].confidence_note}
-        for key in cited
+        {"id": key, "html": Markup(clean_html(entry, book.project.config)),
+         "confidence": references[key].confidence, "confidence_note": references[key].confidence_note,
+         "note": "" if _prints_note(entry, references[key].note) else references[key].note}
+        for key, entry in (formatted.bibliography if printed else [])
+        if key in references
     ]
     paper = options.paper or book.paper
     context = {
@@ -105,9 +107,10 @@ def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBoo
         raise UserError([_template_problem(exc, theme)]) from None
 
 
-def _sort_key(book: Book, key: str) -> str:
-    ref = book.project.references[key]
-    return (ref.author[0].sort_key() if ref.author else "") + ref.title.lower()
+def _prints_note(entry: str, note: str) -> bool:
+    """Whether the style already printed the reference's `note` (then it is not repeated under the entry)."""
+    words = note.split()[:6]
+    return not words or " ".join(words) in " ".join(entry.split())
 
 
 def _stylesheets(theme: Theme, options: RenderOptions, paper: str) -> list[dict[str, str]]:

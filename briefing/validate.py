@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .csl_fields import unknown_fields
 from .errors import Problem, ProblemCollector
 from .fenced_divs import classify
 from .load import ProjectFiles, SourceText
@@ -33,7 +34,8 @@ def validate_project(files: ProjectFiles, problems: ProblemCollector | None = No
     levels = config.levels if config else ("public", "internal", "restricted")
     default_level = config.section_default_level if config else "internal"
     sections = _validate_sections(files.sections, levels, default_level, problems)
-    references = _validate_references(files.references, problems)
+    csl_items: dict[str, Any] = {}
+    references = _validate_references(files.references, problems, csl_items)
     editions = _validate_editions(files.editions, sections, levels, problems)
     if config and config.default_edition and editions and config.default_edition not in editions:
         line = _key_line(files.config, "default_edition")
@@ -51,7 +53,7 @@ def validate_project(files: ProjectFiles, problems: ProblemCollector | None = No
         references_path=files.references.path if files.references else None,
         editions_path=files.editions.path if files.editions else None,
         config_path=files.config.path,
-        extra={"written_references": _written_reference_ids(files.references)},
+        extra={"written_references": _written_reference_ids(files.references), "csl_items": csl_items},
     )
 
 
@@ -68,7 +70,8 @@ def model_problems(exc: ValidationError, data: Any, path: Path, default_line: in
         elif kind == "missing":
             message = f"{what}: missing required key '{field}'"
         else:
-            message = f"{what} '{field}': {error['msg']}" if field else f"{what}: {error['msg']}"
+            text = error["msg"].removeprefix("Value error, ")
+            message = f"{what} '{field}': {text}" if field else f"{what}: {text}"
         found.append(Problem(path, line, message))
     return found
 
@@ -152,7 +155,9 @@ def _validate_sections(sources: tuple[SourceText, ...], levels: tuple[str, ...],
     return sections
 
 
-def _validate_references(source: SourceText | None, problems: ProblemCollector) -> dict[str, Reference]:
+def _validate_references(source: SourceText | None, problems: ProblemCollector,
+                         csl_items: dict[str, Any] | None = None) -> dict[str, Reference]:
+    """The valid references; their CSL items as written go to `csl_items` (the processor reads those)."""
     if source is None:
         return {}
     data, found = parse_yaml(source.text, source.path)
@@ -166,14 +171,32 @@ def _validate_references(source: SourceText | None, problems: ProblemCollector) 
     references: dict[str, Reference] = {}
     for index, item in enumerate(items):
         line = items.item_lines[index]
-        ref: Reference | None = _validate(Reference, item, source.path, line, "reference", problems)
+        name = f"reference '{item['id']}'" if isinstance(item, dict) and "id" in item else "reference"
+        ref: Reference | None = _validate(Reference, item, source.path, line, name, problems)
         if ref is None:
             continue
         if ref.id in references:
             problems.add(source.path, line, f"duplicate reference id '{ref.id}'")
             continue
+        for where, message in unknown_fields(item):
+            problems.add(source.path, line_of(item, where, line), f"{name}: {message}", "warning")
         references[ref.id] = ref
+        if csl_items is not None:
+            csl_items[ref.id] = plain(item)
     return references
+
+
+def plain(value: Any) -> Any:
+    """YAML data as plain JSON types (dates as ISO text), for the CSL processor."""
+    import datetime as dt
+
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return value
 
 
 def _written_reference_ids(source: SourceText | None) -> frozenset[str]:

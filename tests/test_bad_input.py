@@ -57,10 +57,13 @@ def test_edition_naming_a_missing_section(project: Path) -> None:
     _assert_user_error(result, "content/editions.yaml:10:", "edition 'short' names a missing section 'climat' — did you mean 'climate'?")
 
 
-def test_reference_missing_its_title(project: Path) -> None:
+def test_reference_with_a_broken_date(project: Path) -> None:
+    """An item without a title is valid CSL (issue 14); a date in no CSL form is an error naming the forms."""
     _edit(project / "content" / "references.yaml", "    title: Gamma Climate Page\n", "")
+    _edit(project / "content" / "references.yaml", "    issued: 2024-05-01\n", "    issued: {when: 2024}\n")
     result = run_briefing("check", cwd=project)
-    _assert_user_error(result, "content/references.yaml:17:", "reference: missing required key 'title'")
+    _assert_user_error(result, "content/references.yaml:21:", "reference 'gamma2024' 'issued': unknown date key "
+                       "'when'; a date is 2022-09-21")
 
 
 def test_empty_content_folder(project: Path) -> None:
@@ -80,11 +83,11 @@ def test_folder_that_is_not_a_project(tmp_path: Path) -> None:
 def test_every_problem_of_the_run_is_reported_at_once(project: Path) -> None:
     _edit(project / "content" / "digital.md", "owner: Desk\n", "owner: Desk\nownr: typo\n")
     _edit(project / "content" / "climate.md", "[@gamma2024]", "[@nosuch]")
-    _edit(project / "content" / "references.yaml", "    title: Gamma Climate Page\n", "")
+    _edit(project / "content" / "references.yaml", "    issued: 2024-05-01\n", "    issued: {when: 2024}\n")
     result = run_briefing("check", cwd=project)
     assert result.code == 1
     assert "content/digital.md:8:" in result.stderr
-    assert "content/references.yaml:17:" in result.stderr
+    assert "content/references.yaml:22:" in result.stderr
     assert "content/climate.md:12: unknown citation key 'nosuch'" in result.stderr
     assert "unknown citation key 'gamma2024'" not in result.stderr  # a broken reference is not also "unknown"
     assert "briefing: 3 errors" in result.stderr

@@ -94,13 +94,9 @@ def check_unparsed(project: Project, citations: CitationIndex) -> list[Finding]:
             if match.start() in starts or parse_group(match.group("body")) is None:
                 continue
             after = masked[match.end():match.end() + 1]
-            before = masked[match.start() - 1:match.start()] if match.start() else ""
             if after == ":":
                 text = (f"'{match.group(0)}:' opening a line is a link definition, not a citation (the book drops "
                         "it): put the citation after the text it supports")
-            elif before.isalnum() or before == "_":
-                text = (f"'{match.group(0)}' is not read as a citation, so the book prints it as written: "
-                        "put a space before it (text [@key])")
             else:
                 continue  # a link, image or span whose text holds an '@'
             line = section.body_line + masked.count("\n", 0, match.start())

@@ -97,7 +97,8 @@ def _check_text(project: Project, citations: CitationIndex, files: ProjectFiles,
     from .units import read_section
 
     texts = [read_section(section) for section in project.sections]
-    sentences = {id(unit): split_sentences(unit) for text in texts for unit in text.units}
+    known = frozenset(project.references)
+    sentences = {id(unit): split_sentences(unit, known) for text in texts for unit in text.units}
     lines = ReferenceLines(files.references)
     found = unknown_key_findings(unknown.problems)
     found += check_references(project, citations, lines, complete)

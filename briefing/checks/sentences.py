@@ -74,12 +74,13 @@ def blank(match: re.Match[str]) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def mask_markup(text: str) -> tuple[str, tuple[tuple[int, int, tuple[Citation, ...]], ...]]:
+def mask_markup(text: str, known: frozenset[str] = frozenset()
+                ) -> tuple[str, tuple[tuple[int, int, tuple[Citation, ...]], ...]]:
     """The text with non-prose blanked, and the citation groups found (start, end, items).
 
     Cached: the sentence splitter and the coverage check both ask for every unit.
     """
-    groups = tuple((g.start, g.end, g.items) for g in find_citations(text))
+    groups = tuple((g.start, g.end, g.items) for g in find_citations(text, 1, known))
     chars = list(text)
     for start, end, _ in groups:
         chars[start:end] = [c if c == "\n" else " " for c in text[start:end]]
@@ -89,10 +90,11 @@ def mask_markup(text: str) -> tuple[str, tuple[tuple[int, int, tuple[Citation, .
     return masked, groups
 
 
-def split_sentences(unit: Unit) -> list[Sentence]:
-    """The unit's sentences (a table row is one), each with its citations."""
+def split_sentences(unit: Unit, known: frozenset[str] = frozenset()) -> list[Sentence]:
+    """The unit's sentences (a table row is one), each with its citations (author-in-text `@key`
+    counts when `key` is in `known`)."""
     text = unit.text
-    masked, groups = mask_markup(text)
+    masked, groups = mask_markup(text, known)
     starts = [0]
     if unit.kind != "table row":
         starts += sentence_starts(masked)
