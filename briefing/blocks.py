@@ -169,7 +169,7 @@ def split_parts(body: str) -> tuple[str, list[Part]]:
 
 def part_slug(title: str) -> str:
     """The slug an edition's `parts:` uses for a `##` heading ("Mongolia's policy" → mongolias-policy)."""
-    return str(slugify(title, "-"))
+    return str(slugify(re.sub(r"\s*\{[^{}]*\}\s*$", "", title), "-"))  # without a trailing {#id .class}
 
 
 def keep_parts(body: str, wanted: tuple[str, ...]) -> str:

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 STAMP_VERSION = 2
 MAX_FILES = 20_000
 MAX_BYTES = 512 * 1024 * 1024
-_LIBRARIES = ("weasyprint", "pydyf", "markdown", "jinja2")
+_LIBRARIES = ("weasyprint", "pydyf", "markdown", "jinja2", "pymdownx")
 
 
 class Fresh:

@@ -25,9 +25,12 @@ MESSAGE = "character '{char}' (U+{code:04X}) is not covered by the bundled fonts
 
 
 def check_font_coverage(book: Book) -> list[Problem]:
-    """Every uncovered character of what this edition prints, as `path:line` problems."""
+    """Every uncovered character of what this edition prints, as `path:line` problems (one per line)."""
+    from .project_fonts import project_codepoints
+
     found: dict[tuple[Path, int, str], Problem] = {}
     project = book.project
+    _PROJECT_COVERED[:] = [project_codepoints(project.root)]
     for chapter in book.chapters:
         section = chapter.section
         for line, text in _printed_body_lines(chapter):
@@ -53,7 +56,7 @@ def check_font_coverage(book: Book) -> list[Problem]:
             if reference is not None:
                 for value in _printed_fields(reference):
                     _report_value(found, project.references_path, value, after=key)
-    return sorted(found.values(), key=lambda p: (str(p.path), p.line, p.message))
+    return group_by_line(found)
 
 
 def _printed_body_lines(chapter: Chapter) -> Iterable[tuple[int, str]]:
@@ -70,8 +73,48 @@ def _printed_body_lines(chapter: Chapter) -> Iterable[tuple[int, str]]:
             yield section.body_line + index, original[index]
 
 
+_PROJECT_COVERED: list[frozenset[int]] = [frozenset()]
+"""Code points the project's own fonts (`fonts/`) cover, for the check in progress."""
+
+
+def _uncovered(text: str) -> list[tuple[int, str]]:
+    extra = _PROJECT_COVERED[0]
+    return [(offset, char) for offset, char in find_uncovered(text) if ord(char) not in extra]
+
+
+def group_by_line(found: dict[tuple[Path, int, str], Problem]) -> list[Problem]:
+    """One problem per file line, naming every missing character on it and its script."""
+    lines: dict[tuple[Path, int], list[str]] = {}
+    for path, line, char in found:
+        chars = lines.setdefault((path, line), [])
+        if char not in chars:
+            chars.append(char)
+    problems = []
+    for (path, line), chars in lines.items():
+        problems.append(Problem(path, line, describe_missing(chars)))
+    return sorted(problems, key=lambda p: (str(p.path), p.line, p.message))
+
+
+def describe_missing(chars: list[str]) -> str:
+    """What one line lacks: each character, its code point, and the scripts they belong to."""
+    from .scripts import script_name
+
+    scripts: list[str] = []
+    for char in chars:
+        if (name := script_name(char)) not in scripts:
+            scripts.append(name)
+    if len(chars) == 1:
+        return (f"character '{chars[0]}' (U+{ord(chars[0]):04X}) is not covered by the bundled fonts: it would print "
+                f"as an empty box (script: {scripts[0]}; a font that has it can go in the project's fonts/ folder)")
+    shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in chars[:10])
+    more = f" and {len(chars) - 10} more" if len(chars) > 10 else ""
+    return (f"{len(chars)} characters are not covered by the bundled fonts and would print as empty boxes: "
+            f"{shown}{more} (script{'s' if len(scripts) > 1 else ''}: {', '.join(scripts)}; a font that has them "
+            "can go in the project's fonts/ folder)")
+
+
 def _report(found: dict[tuple[Path, int, str], Problem], path: Path, line: int, text: str) -> None:
-    for _, char in find_uncovered(text):
+    for _, char in _uncovered(text):
         key = (path, line, char)
         if key not in found:
             found[key] = Problem(path, line, MESSAGE.format(char=char, code=ord(char)))
@@ -79,7 +122,7 @@ def _report(found: dict[tuple[Path, int, str], Problem], path: Path, line: int, 
 
 def _report_value(found: dict[tuple[Path, int, str], Problem], path: Path, value: str, after: str = "") -> None:
     """Report a value from a parsed file at the line of the file where its character was written."""
-    uncovered = find_uncovered(value or "")
+    uncovered = _uncovered(value or "")
     if not uncovered:
         return
     lines = _file_lines(path)

@@ -35,10 +35,9 @@ COVERAGE_FILE = "coverage.txt"
 GENERIC_FAMILIES: dict[str, tuple[str, ...]] = {
     "serif": ("Noto Serif", "Noto Serif CJK KR"),
     "sans-serif": ("Noto Sans", "Noto Sans CJK KR"),
-    "monospace": ("Noto Sans", "Noto Sans CJK KR"),
+    "monospace": ("Noto Sans Mono", "Noto Sans CJK KR"),
 }
-"""What CSS generic families resolve to under the isolated fontconfig (internal font names).
-There is no bundled monospace face: `monospace` gets the sans so that it is at least stable."""
+"""What CSS generic families resolve to under the isolated fontconfig (internal font names)."""
 
 _IGNORED_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 """Controls (\\n, \\t), format characters (ZWJ, ZWNJ, soft hyphen, bidi marks, word joiner,

@@ -16,20 +16,45 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 import markdown
+import pymdownx
 from markdown.extensions import Extension
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from .blocks import parse_attrs, part_slug
+from .crossref import Labels
 from .csl import FormattedBook, FormattedCitation
 from .fenced_divs import Fences
 from .models import Reference
+from .pandoc_tree import PandocExtension, heading_text
 from .recent import Recent
 
 SPAN = re.compile(r"(?<![!\\])\[(?P<text>[^\[\]\n]+)\]\{(?P<attrs>[^{}\n]*)\}")
-EXTENSIONS = ["tables", "def_list", "attr_list", "md_in_html", "footnotes", "sane_lists", "smarty", "fenced_code"]
-"""`fenced_code`: a ``` block is code, as blocks.py and citations.py already treat it (HTML in it is shown, not run)."""
+EXTENSIONS = [
+    "tables",
+    "def_list",
+    "attr_list",
+    "md_in_html",
+    "footnotes",
+    "smarty",
+    "fenced_code",
+    "pymdownx.fancylists",  # Pandoc's fancy lists: 1) a. (A) i. #.  (instead of sane_lists)
+    "pymdownx.caret",  # ^superscript^
+    "pymdownx.tilde",  # ~subscript~ and ~~strikeout~~
+    "pymdownx.tasklist",  # - [ ] and - [x]
+]
+"""`fenced_code`: a ``` block is code, as blocks.py and citations.py already treat it (HTML in it is shown, not run).
+The pymdownx extensions (pymdown-extensions) give Pandoc's inline and list syntax; `pandoc_syntax`
+rewrites the rest of Pandoc's syntax beforehand and `pandoc_tree` finishes figures, captions,
+cross-references and task lists."""
+EXTENSION_CONFIGS: dict[str, dict[str, object]] = {
+    "footnotes": {"UNIQUE_IDS": True},
+    "smarty": {"smart_angled_quotes": False},
+    "pymdownx.caret": {"smart_insert": False, "insert": False},  # ^^text^^ is not Pandoc
+    "pymdownx.tilde": {"smart_delete": False},
+    "pymdownx.fancylists": {"inject_style": False},
+}
 
 
 @dataclass
@@ -45,6 +70,8 @@ class NoteState:
     """The edition's notes: 'footnotes' (page foot), 'endnotes' (after each chapter) or 'none'."""
     cited: list[str] = field(default_factory=list)
     """Keys in order of first citation, up to the chapter converted last."""
+    labels: Labels = field(default_factory=Labels)
+    """The book's cross-reference labels (figure and table numbers, section titles)."""
 
     def citation(self, index: int) -> FormattedCitation | None:
         return self.formatted.citations.get(index) if self.formatted is not None else None
@@ -166,9 +193,10 @@ class _BookTreeprocessor(Treeprocessor):
         if self.notes.mode == "endnotes":
             _endnotes(root, self.chapter_id)
         for element in root.iter():
-            if element.tag in ("h2", "h3", "h4", "h5", "h6"):
-                text = "".join(element.itertext())
+            if element.tag in ("h2", "h3", "h4", "h5", "h6") and not element.get("data-custom-id"):
+                text = heading_text(element, self.md)
                 element.set("id", f"{self.chapter_id}--{part_slug(text) or 'heading'}")
+            element.attrib.pop("data-custom-id", None)
 
     def _inline_footnotes(self, root: ET.Element) -> None:
         holder = next((d for d in root.iter("div") if d.get("class") == "footnote"), None)
@@ -180,10 +208,13 @@ class _BookTreeprocessor(Treeprocessor):
             for index, para in enumerate(item):
                 for backref in [a for a in para.iter("a") if a.get("class") == "footnote-backref"]:
                     _remove(para, backref)
-                if index:
-                    _append_text(note, " ")
+                if index:  # a later paragraph of the note: a block inside the note, not run on
+                    para = _as_span(para)
+                    note.append(para)
+                    continue
                 _append_text(note, para.text or "")
                 note.extend(list(para))
+            _soft_breaks(note)
             bodies[item.get("id", "")] = note
         parents = {child: parent for parent in root.iter() for child in parent}
         for sup in [s for s in root.iter("sup") if (s.get("id") or "").startswith("fnref")]:
@@ -207,7 +238,7 @@ class _BookTreeprocessor(Treeprocessor):
         current: ET.Element | None = None
         for child in children:
             if child.tag == "h2":
-                slug = part_slug("".join(child.itertext()))
+                slug = part_slug(heading_text(child, self.md))
                 current = ET.SubElement(root, "section", {"class": f"part part-{slug}"})
             (current if current is not None else root).append(child)
 
@@ -275,6 +306,26 @@ def _append_text(element: ET.Element, text: str) -> None:
         element.text = (element.text or "") + text
 
 
+def _soft_breaks(element: ET.Element) -> None:
+    """A line break in a note's source is a space, as in a paragraph (a note is laid out
+    inline, where the renderer would keep it): not in code, and `<br>` stays a break."""
+    if element.tag in ("pre", "code") or "note-pre" in (element.get("class") or ""):
+        element.tail = element.tail.replace("\n", " ") if element.tail else element.tail
+        return
+    element.text = element.text.replace("\n", " ") if element.text else element.text
+    for child in element:
+        _soft_breaks(child)
+    element.tail = element.tail.replace("\n", " ") if element.tail else element.tail
+
+
+def _as_span(block: ET.Element) -> ET.Element:
+    """A note's later paragraph (or list, quote, code) as a span the design shows as a block."""
+    span = ET.Element("span", {"class": f"note-block note-{block.tag}"})
+    span.text = block.text
+    span.extend(list(block))
+    return span
+
+
 def _copy(element: ET.Element) -> ET.Element:
     clone = ET.Element(element.tag, dict(element.attrib))
     clone.text, clone.tail = element.text, element.tail
@@ -294,7 +345,10 @@ class BriefingExtension(Extension):
         md.inlinePatterns.register(_CitationPattern(_PLACEHOLDER, md, self.notes), "citation", 172)
         md.inlinePatterns.register(_SpanPattern(SPAN.pattern, md), "bracketed-span", 165)
         md.treeprocessors.register(_BookTreeprocessor(md, self.chapter_id, self.notes), "briefing", 1)
+        PandocExtension(self.notes.labels).extendMarkdown(md)
 
+
+_PYMDOWNX_VERSION = str(getattr(pymdownx, "__version__", ""))
 
 _CONVERTED: Recent[tuple[str, tuple[str, ...]]] = Recent(256)
 """Chapters converted in this process: (HTML, citation keys in first-use order afterwards), by
@@ -308,7 +362,7 @@ def render_markdown(text: str, chapter_id: str, notes: NoteState, fences: Fences
     def convert() -> tuple[str, tuple[str, ...]]:
         md = markdown.Markdown(
             extensions=[*EXTENSIONS, BriefingExtension(chapter_id, notes), fences.extension()],
-            extension_configs={"footnotes": {"UNIQUE_IDS": True}, "smarty": {"smart_angled_quotes": False}},
+            extension_configs=EXTENSION_CONFIGS,
             output_format="html",
         )
         return str(md.convert(text)), tuple(notes.cited)
@@ -323,6 +377,7 @@ def _conversion_key(text: str, chapter_id: str, notes: NoteState) -> str:
     (which already say first or later citation), the notes mode, and the sources cited before."""
     digest = hashlib.blake2b(digest_size=20)
     formatted = [repr(notes.citation(int(i))) for i in re.findall(_PLACEHOLDER.replace("(?P<index>", "("), text)]
-    for piece in (text, chapter_id, notes.mode, "\0".join(formatted), "\0".join(notes.cited), markdown.__version__):
+    for piece in (text, chapter_id, notes.mode, "\0".join(formatted), "\0".join(notes.cited), markdown.__version__,
+                  notes.labels.digest(), _PYMDOWNX_VERSION):
         digest.update(piece.encode("utf-8", "surrogatepass") + b"\1")
     return digest.hexdigest()

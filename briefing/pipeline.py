@@ -105,6 +105,7 @@ def prepare(project_dir: Path, problems: ProblemCollector | None = None) -> tupl
     citations = resolve_citations(project, collect)
     if problems is None or validated.errors:
         collect.raise_if_errors()
+    project.extra["warnings"] = tuple(p for p in collect.problems if p.severity == "warning")  # build prints them
     return project, citations
 
 

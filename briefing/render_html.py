@@ -15,6 +15,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .charts import draw_charts
+from .crossref import collect_labels
 from .editions import Book
 from .errors import Problem, UserError
 from .markup import NoteState, render_markdown
@@ -59,7 +60,8 @@ def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBoo
     from .sanitize import clean_chapter, clean_html
 
     formatted = cite_book(book)
-    notes = NoteState(book.project.references, formatted, book.edition.notes)
+    notes = NoteState(book.project.references, formatted, book.edition.notes,
+                      labels=collect_labels(c.body for c in book.chapters))
     unsafe: list[Problem] = []
     chapters = [
         {
@@ -96,7 +98,7 @@ def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBoo
         "build_date": options.build_date,
         "draft": options.draft,
         "paper": paper,
-        "stylesheets": _stylesheets(theme, options, paper),
+        "stylesheets": _stylesheets(theme, options, paper) + _project_fonts(book),
     }
     if options.changes is not None:
         context["changes"] = options.changes
@@ -124,6 +126,14 @@ def _stylesheets(theme: Theme, options: RenderOptions, paper: str) -> list[dict[
         else:
             sheets.append({"href": f"{THEME_URL}styles/{name}"})
     return sheets
+
+
+def _project_fonts(book: Book) -> list[dict[str, str]]:
+    """The project's own fonts (`fonts/`), declared for the characters the bundled fonts lack."""
+    from .project_fonts import project_font_css
+
+    css = project_font_css(book.project.root)
+    return [{"inline": Markup(css)}] if css else []
 
 
 def _environment(theme: Theme) -> jinja2.Environment:

@@ -17,6 +17,7 @@ from .errors import Problem, ProblemCollector
 from .fenced_divs import classify
 from .load import ProjectFiles, SourceText
 from .models import SLUG, Edition, Project, ProjectConfig, Reference, Section, SectionEntry, SectionMeta
+from .pandoc_syntax import normalise_body
 from .yamlfile import LineDict, LineList, line_of, parse_yaml
 
 
@@ -37,6 +38,7 @@ def validate_project(files: ProjectFiles, problems: ProblemCollector | None = No
     csl_items: dict[str, Any] = {}
     references = _validate_references(files.references, problems, csl_items)
     editions = _validate_editions(files.editions, sections, levels, problems)
+    problems.extend(_authoring_problems(sections, editions))
     if config and config.default_edition and editions and config.default_edition not in editions:
         line = _key_line(files.config, "default_edition")
         problems.add(files.config.path, line, f"default_edition '{config.default_edition}' is not in editions.yaml "
@@ -126,6 +128,8 @@ def _validate_sections(sources: tuple[SourceText, ...], levels: tuple[str, ...],
             problems.extend([split])
             continue
         front, front_line, body, body_line = split
+        body, syntax_problems = normalise_body(body, source.path, body_line)  # Pandoc syntax, same lines
+        problems.extend(syntax_problems)
         data, found = parse_yaml(front, source.path, front_line)
         problems.extend(found)
         if found:
@@ -179,7 +183,10 @@ def _validate_references(source: SourceText | None, problems: ProblemCollector,
             problems.add(source.path, line, f"duplicate reference id '{ref.id}'")
             continue
         for where, message in unknown_fields(item):
-            problems.add(source.path, line_of(item, where, line), f"{name}: {message}", "warning")
+            # a misspelt field or type (`isued:`, `type: bok`) drops content silently: an error; a field of
+            # another tool's own (Zotero's, Better BibTeX's) with no near CSL name: a warning
+            typo = where == ("type",) or "did you mean" in message
+            problems.add(source.path, line_of(item, where, line), f"{name}: {message}", "error" if typo else "warning")
         references[ref.id] = ref
         if csl_items is not None:
             csl_items[ref.id] = plain(item)
@@ -244,6 +251,7 @@ def _validate_editions(source: SourceText | None, sections: list[Section], level
             elif section_id and section_id not in known:
                 problems.add(source.path, entry_line, f"edition '{name}' names a missing section '{section_id}'"
                              + _suggest(section_id, known))
+        problems.extend(_parts_problems(edition, body, sections, source.path, line))
         editions[str(name)] = edition
     return editions
 
@@ -253,3 +261,43 @@ def _suggest(name: str, known: set[str]) -> str:
 
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.5)
     return f" — did you mean '{close[0]}'?" if close else ""
+
+
+def _parts_problems(edition: Edition, body: Any, sections: list[Section], path: Path, line: int) -> list[Problem]:
+    """`parts:` names that no section they apply to has (a typo would drop the part silently)."""
+    from .authoring import check_parts, section_parts
+
+    found: list[Problem] = []
+    by_id = {s.id: s for s in sections}
+    applies: list[Section] = []
+    for index, entry in enumerate(edition.sections or ()):
+        entry = SectionEntry(id=entry) if isinstance(entry, str) else entry
+        chosen = ([by_id[entry.id]] if entry.id in by_id else []) if entry.id else \
+            [s for s in sections if s.meta.sector == entry.sector]
+        if entry.parts is None:
+            applies += chosen
+        elif entry.parts != "all" and chosen:
+            available = set().union(*(section_parts(s.body) for s in chosen))
+            found += check_parts(entry.parts, available, path, line_of(body, ("sections", index, "parts"), line),
+                                 f"edition '{edition.name}', section '{entry.id or entry.sector}'")
+    if edition.sections is None:
+        applies = sections
+    if edition.parts not in (None, "all") and applies:
+        available = set().union(*(section_parts(s.body) for s in applies))
+        found += check_parts(edition.parts, available, path, line_of(body, ("parts",), line),
+                             f"edition '{edition.name}'")
+    return found
+
+
+def _authoring_problems(sections: list[Section], editions: dict[str, Edition]) -> list[Problem]:
+    """Constructs briefing does not print, empty bodies, unknown `editions=` names and cross-references."""
+    from .authoring import check_div_editions, empty_body, unsupported_constructs
+    from .crossref import find_unknown_references
+
+    found: list[Problem] = []
+    for section in sections:
+        found += unsupported_constructs(section.path, section.body_line, section.body)
+        found += empty_body(section.path, section.body_line, section.body)
+        found += check_div_editions(section.path, section.body_line, section.body, list(editions) or ["full"])
+    found += find_unknown_references((s.path, s.body_line, s.body) for s in sections)
+    return found

@@ -4,8 +4,9 @@
 The fonts that travel with briefing are subsets of OFL-licensed fonts shipped by Debian:
 
 * `fonts-noto-core`: Noto Serif and Noto Sans (Latin, Greek, Cyrillic, punctuation);
+* `fonts-noto-mono`: Noto Sans Mono, for code;
 * `fonts-noto-cjk`: the Korean (KR) faces of Noto Serif CJK and Noto Sans CJK, cut down to
-  Hangul, CJK punctuation and a few symbols (no Han ideographs, no kana).
+  Hangul, kana, CJK punctuation, a few symbols and the Han of GB 2312, JIS X 0208 and KS X 1001.
 
 Usage, from the repository root::
 
@@ -45,6 +46,7 @@ DEFAULT_CSS = REPO / "styles" / "fonts.css"
 PACKAGES: dict[str, str] = {
     "fonts-noto-core": "20201225-1",
     "fonts-noto-cjk": "1:20220127+repack1-1",
+    "fonts-noto-mono": "20201225-1",
 }
 """Debian packages and the versions the committed files were made from."""
 
@@ -58,6 +60,7 @@ LATIN_RANGES: Ranges = (
     (0x02B0, 0x02FF),  # Spacing Modifier Letters (ʻ ʼ ˆ ˇ ...)
     (0x0300, 0x036F),  # Combining Diacritical Marks (text in NFD)
     (0x0370, 0x03FF),  # Greek and Coptic
+    (0x1F00, 0x1FFF),  # Greek Extended (polytonic Greek)
     (0x0400, 0x04FF),  # Cyrillic (Mongolian Ө ө Ү ү included)
     (0x0500, 0x052F),  # Cyrillic Supplement
     (0x1E00, 0x1EFF),  # Latin Extended Additional (Vietnamese)
@@ -99,19 +102,58 @@ HANGUL_RANGES: Ranges = (
     (0x25CE, 0x25CF),  # ◎ ●
     (0x2605, 0x2606),  # ★ ☆
     (0x3000, 0x303F),  # CJK Symbols and Punctuation
+    (0x3040, 0x309F),  # Hiragana
+    (0x30A0, 0x30FF),  # Katakana
+    (0x31F0, 0x31FF),  # Katakana Phonetic Extensions
     (0x3130, 0x318F),  # Hangul Compatibility Jamo
     (0x3200, 0x321E),  # parenthesized Hangul
     (0x3260, 0x327F),  # circled Hangul
     (0xAC00, 0xD7A3),  # Hangul Syllables (all 11,172)
     (0xFF01, 0xFF60),  # fullwidth ASCII forms
+    (0xFF61, 0xFF9F),  # halfwidth katakana
     (0xFFA0, 0xFFDC),  # halfwidth Hangul
     (0xFFE0, 0xFFE6),  # fullwidth signs (￦ ...)
 )
-"""Kept in the Noto CJK KR subsets: no Han ideographs, no kana, no conjoining old-Hangul jamo."""
+"""Kept in the Noto CJK KR subsets besides the Han characters of `han_codepoints()`: Hangul,
+kana, CJK punctuation; no conjoining old-Hangul jamo."""
+
+CJK_FEATURES = ("calt", "ccmp", "hist", "kern", "liga", "ljmo", "mark", "palt", "tjmo", "vjmo")
+"""OpenType features kept in the CJK faces: shaping, kerning and Hangul jamo. Left out: `aalt`,
+`locl` (the Chinese and Japanese regional forms), vertical and width variants (`vert`, `vrt2`,
+`fwid`, `hwid`, ...), `ruby`, `dlig`: they reach about 10,000 alternate glyphs per face (5.9 MB
+instead of 3.5 MB for Noto Sans CJK KR Regular), and WeasyPrint sets no vertical text."""
+
+HAN_CHARSETS: tuple[tuple[str, str], ...] = (
+    ("gb2312", "GB 2312 (Simplified Chinese, 6,763 Han)"),
+    ("shift_jis", "JIS X 0208 (Japanese, 6,355 kanji: the Joyo and Jinmeiyo kanji but a few)"),
+    ("euc_kr", "KS X 1001 (Korean, 4,888 Hanja)"),
+)
+"""National standard character sets kept whole in the CJK faces, by Python codec: together the Han
+of everyday Chinese, Japanese and Korean text (about 10,000 characters) and the symbols that text
+uses."""
+
+
+def han_codepoints() -> list[int]:
+    """Every character one of `HAN_CHARSETS` encodes in two bytes: its Han ideographs (and CJK
+    compatibility ideographs), and its symbols (∈ ≒ ※ ①, box drawing, ...), kana, Greek and
+    Cyrillic, which the Latin fonts may lack."""
+    found: set[int] = set()
+    for codec, _ in HAN_CHARSETS:
+        for cp in range(0x00A0, 0x10000):
+            if 0xD800 <= cp < 0xE000:
+                continue
+            try:
+                encoded = chr(cp).encode(codec)
+            except UnicodeEncodeError:
+                continue
+            if len(encoded) == 2:  # the double-byte set itself (not JIS X 0212's 3-byte extension)
+                found.add(cp)
+    return sorted(found)
 
 HANGUL_CSS_BLOCKS: Ranges = (
     (0x1100, 0x11FF), (0x3000, 0x303F), (0x3130, 0x318F), (0x3200, 0x32FF),
     (0xA960, 0xA97F), (0xAC00, 0xD7AF), (0xD7B0, 0xD7FF), (0xFF00, 0xFFEF),
+    (0x3040, 0x30FF), (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
 )
 """Blocks always given to the Hangul faces in `unicode-range`, even where a Latin face has them."""
 
@@ -154,6 +196,10 @@ FACES: tuple[Face, ...] = (
          LATIN_RANGES, "Briefing Sans", 700, "normal", "OFL-Noto.txt"),
     Face("NotoSans-BoldItalic.ttf", "fonts-noto-core", NOTO + "NotoSans-BoldItalic.ttf", 0,
          LATIN_RANGES, "Briefing Sans", 700, "italic", "OFL-Noto.txt"),
+    Face("NotoSansMono-Regular.ttf", "fonts-noto-mono", NOTO + "NotoSansMono-Regular.ttf", 0,
+         LATIN_RANGES, "Briefing Mono", 400, "normal", "OFL-NotoMono.txt"),
+    Face("NotoSansMono-Bold.ttf", "fonts-noto-mono", NOTO + "NotoSansMono-Bold.ttf", 0,
+         LATIN_RANGES, "Briefing Mono", 700, "normal", "OFL-NotoMono.txt"),
     # Face 1 of the Noto CJK collections is the Korean (KR) one; checked in subset_face().
     Face("NotoSerifCJKkr-Regular.otf", "fonts-noto-cjk", CJK + "NotoSerifCJK-Regular.ttc", 1,
          HANGUL_RANGES, "Briefing Hangul Serif", 400, "normal", "OFL-NotoCJK.txt", hangul=True),
@@ -168,6 +214,7 @@ FACES: tuple[Face, ...] = (
 LICENCES: dict[str, tuple[str, str]] = {
     "OFL-Noto.txt": ("fonts-noto-core", "OFL-1.1"),
     "OFL-NotoCJK.txt": ("fonts-noto-cjk", "SIL-1.1"),
+    "OFL-NotoMono.txt": ("fonts-noto-mono", "OFL-1.1"),
 }
 """Licence file -> (package, name of the DEP-5 licence paragraph holding the full OFL text)."""
 
@@ -178,6 +225,7 @@ LATIN_COUNTERPART = {
     "Briefing Hangul Serif": "Briefing Serif",
     "Briefing Hangul Sans": "Briefing Sans",
 }
+"""The Latin family each CJK family backs up (the CJK faces keep their historical "Hangul" names)."""
 
 
 @dataclass(frozen=True)
@@ -224,7 +272,7 @@ def subset_face(face: Face, root: str, out_dir: str) -> Result:
         if "kr" not in ps_name.lower():
             raise SystemExit(f"{source} face {face.index} is {ps_name!r}, not the Korean one")
     options = subset.Options()
-    options.layout_features = ["*"]        # keep kern, liga, ccmp, mark, ljmo/vjmo/tjmo, ...
+    options.layout_features = list(CJK_FEATURES) if face.hangul else ["*"]  # kern, liga, ccmp, mark, ...
     options.name_IDs = ["*"]               # keep every name (copyright, licence, ...)
     options.name_languages = ["*"]
     options.name_legacy = True
@@ -237,7 +285,7 @@ def subset_face(face: Face, root: str, out_dir: str) -> Result:
         # in every PDF too (WeasyPrint's embedded subsets keep all glyph ids).
         options.drop_tables += ["vhea", "vmtx", "VORG"]
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=expand(face.ranges))
+    subsetter.populate(unicodes=expand(face.ranges) + (han_codepoints() if face.hangul else []))
     subsetter.subset(font)
     target = Path(out_dir) / face.output
     font.save(str(target))
@@ -359,11 +407,13 @@ def write_css(css: Path, results: Sequence[Result]) -> None:
         " *   \"Briefing Serif\"        Noto Serif: regular, italic, bold, bold italic.",
         " *                           Latin, Greek, Cyrillic (incl. Mongolian Ө ө Ү ү), punctuation.",
         " *   \"Briefing Sans\"         Noto Sans: regular, italic, bold, bold italic. Same coverage.",
-        " *   \"Briefing Hangul Serif\" Noto Serif CJK KR: regular, bold (no italic: Hangul stays upright).",
+        " *   \"Briefing Mono\"         Noto Sans Mono: regular, bold. For code.",
+        " *   \"Briefing Hangul Serif\" Noto Serif CJK KR: regular, bold (no italic: CJK stays upright).",
+        " *                           Hangul, kana and about 10,000 Han (GB 2312, JIS X 0208, KS X 1001).",
         " *   \"Briefing Hangul Sans\"  Noto Sans CJK KR: regular, bold.",
         " *   \"Briefing Hangul\"       the same faces as \"Briefing Hangul Serif\" (short name).",
         " *",
-        " * The Hangul faces carry unicode-range: they only ever set Hangul, CJK punctuation and the",
+        " * The Hangul faces carry unicode-range: they only ever set Hangul, Han, kana, CJK punctuation and the",
         " * few symbols (arrows, minus, circled numbers, ...) the Latin face of the pair lacks.",
         " * Typical use:",
         " *   body   { font-family: \"Briefing Serif\", \"Briefing Hangul Serif\", serif; }",
@@ -371,7 +421,6 @@ def write_css(css: Path, results: Sequence[Result]) -> None:
         " * The names are unique on purpose: they cannot pick up a \"Noto Serif\" or \"Noto Sans CJK\"",
         " * installed on the machine. Render with briefing.fonts.fontconfig_env() so that fallback",
         " * for characters no bundled font has cannot reach system fonts either.",
-        " * There is no bundled monospace face.",
         " */",
         "",
     ]
@@ -417,7 +466,8 @@ briefing so that a book renders the same on every machine: `styles/fonts.css` de
 `@font-face`, and `briefing.fonts.fontconfig_env()` gives WeasyPrint a fontconfig that sees only
 this folder (no system fonts, not even as fallback).
 
-All fonts are under the SIL Open Font License 1.1: see `OFL-Noto.txt` and `OFL-NotoCJK.txt`.
+All fonts are under the SIL Open Font License 1.1: see `OFL-Noto.txt`, `OFL-NotoMono.txt` and
+`OFL-NotoCJK.txt`.
 They are subsets (Modified Versions in the OFL's words) of the fonts in Debian's packages; none
 of the originals declares a Reserved Font Name that the subsets use, and their names are kept.
 
@@ -434,13 +484,21 @@ Source packages (Debian bookworm, `apt-get download`; SHA-256 of the .deb):
 ## What was kept
 
 Only code points the original font has are kept, plus every glyph the OpenType layout features
-reach from them (all features are kept: kern, liga, mark, ccmp, ljmo/vjmo/tjmo, locl, ...).
+reach from them (the Latin fonts keep all features; the CJK fonts keep {", ".join(CJK_FEATURES)}:
+not `locl`, `aalt` or the vertical and width variants, which would add about 10,000 alternate
+glyphs to each CJK font).
 
 - **Noto Serif, Noto Sans** (`.ttf`, TrueType outlines): {describe_ranges(LATIN_RANGES)}.
 - **Noto Serif CJK KR, Noto Sans CJK KR** (`.otf`, CFF outlines; face 1, "KR", of Debian's
   `.ttc` collections): {describe_ranges(HANGUL_RANGES)}. That is all 11,172 Hangul syllables,
-  the compatibility jamo, the modern conjoining jamo, CJK punctuation, fullwidth forms and a
-  few symbols the Latin fonts lack; no Han ideographs, no kana, no old-Hangul jamo.
+  the compatibility jamo, the modern conjoining jamo, hiragana and katakana, CJK punctuation,
+  fullwidth forms and a few symbols the Latin fonts lack; no old-Hangul jamo. Besides, the
+  characters of {"; ".join(label for _, label in HAN_CHARSETS)}: every character Python's codec
+  of the standard encodes in two bytes, {len(han_codepoints()):,} in all (Han, and the symbols,
+  Greek and Cyrillic of the standards). Han characters take the
+  Korean (KR) glyph forms of Noto CJK; a handful differ slightly from the forms Chinese or
+  Japanese readers expect. A project that needs more adds its own fonts in `fonts/`.
+- **Noto Sans Mono** (code): the same ranges as Noto Sans.
 
 Hinting is dropped (TrueType instructions, CFF hints): WeasyPrint removes it when it embeds a
 font anyway (its `hinting` option is off by default), and it is about a quarter of the CJK
@@ -464,7 +522,7 @@ python3 scripts/make_fonts.py --check     # rebuild in a temporary folder, compa
 python3 scripts/make_fonts.py --text-only # keep the fonts, rewrite licences, coverage, README, CSS
 ```
 
-A full build takes about 4 minutes of CPU (the two Noto Serif CJK faces about a minute each).
+A full build takes about 10 minutes of CPU (each Noto CJK face two to three minutes: about 10,000 Han each).
 
 It unpacks the packages with `dpkg-deb -x` into a temporary folder, subsets with fontTools
 (`{fonttools_version}` made these files; another version may give other bytes), and rewrites

@@ -33,16 +33,17 @@ from briefing.fonts import (
 
 FONT_DIR = bundled_font_dir()
 STYLES = FONT_DIR.parent
-FAMILIES = {"Briefing Serif", "Briefing Sans", "Briefing Hangul Serif", "Briefing Hangul Sans", "Briefing Hangul"}
+FAMILIES = {"Briefing Serif", "Briefing Sans", "Briefing Mono", "Briefing Hangul Serif", "Briefing Hangul Sans",
+            "Briefing Hangul"}
 LATIN_PUNCTUATION = "– — ‘ ’ “ ” … € ₩ ₮ · « » „ ‹ › • † ‡ ′ ″ № © ® ™ ° ± × ÷ ½ ¼ ¾ § ¶"
 CJK_PUNCTUATION = "「」『』《》〈〉【】、。〃〜※ㆍ（）［］！？"
 KOREAN = "국회의장 우원식"
 MONGOLIAN = "Ухнаагийн Хүрэлсүх"
 SENTENCE = (f"The Speaker, {KOREAN} (Woo Won-shik), met President {MONGOLIAN} — “a good meeting” … "
             "€5, ₩1,000, ₮3,400 · Өлзий, Үүрийн; «кавычки» „Anführung“ 「인용」 ※ → −3%")
-PROBES = "Ա א ب ก ა क あ 漢"
-"""Armenian, Hebrew, Arabic, Thai, Georgian, Devanagari, kana, Han: none is bundled; a typical
-machine has a system font for some of them, which an unisolated render would pick up."""
+PROBES = "Ա א ب ก ა क ᠮ"
+"""Armenian, Hebrew, Arabic, Thai, Georgian, Devanagari, traditional Mongolian: none is bundled; a
+typical machine has a system font for some of them, which an unisolated render would pick up."""
 
 
 # Coverage ------------------------------------------------------------------------------------
@@ -58,6 +59,24 @@ def test_every_hangul_syllable_compatibility_jamo_and_modern_jamo_is_covered() -
     assert find_uncovered(CJK_PUNCTUATION) == []
 
 
+def test_the_han_of_the_national_standards_kana_and_polytonic_greek_are_covered() -> None:
+    """Every Han character of GB 2312, JIS X 0208 and KS X 1001, as Python's codecs define them."""
+    covered = covered_codepoints()
+    for codec in ("gb2312", "shift_jis", "euc_kr"):
+        missing = [hex(cp) for cp in range(0x4E00, 0xA000) if _encodes(chr(cp), codec) and cp not in covered]
+        assert missing == [], codec
+    assert [hex(cp) for cp in range(0x3041, 0x3097) if cp not in covered] == []  # hiragana
+    assert [hex(cp) for cp in range(0x30A1, 0x30FB) if cp not in covered] == []  # katakana
+    assert find_uncovered("Ἀθῆναι ᾠδή ῥήτωρ") == []
+
+
+def _encodes(char: str, codec: str) -> bool:
+    try:
+        return len(char.encode(codec)) == 2
+    except UnicodeEncodeError:
+        return False
+
+
 def test_cyrillic_with_the_mongolian_letters_is_covered() -> None:
     covered = covered_codepoints()
     assert [hex(cp) for cp in range(0x0400, 0x0500) if cp not in covered] == []
@@ -71,9 +90,9 @@ def test_latin_typographic_punctuation_and_currencies_are_covered() -> None:
 
 
 def test_uncovered_characters_are_reported_with_their_offsets() -> None:
-    text = "漢字 and 😀 or カ\n"
-    assert find_uncovered(text) == [(0, "漢"), (1, "字"), (7, "😀"), (12, "カ")]
-    assert find_uncovered("Meeting with 習近平") == [(13, "習"), (14, "近"), (15, "平")]
+    text = "𪛖ᠮ and 😀 or 漢字 カ ᠰ\n"  # a rare Han (Extension B), traditional Mongolian, an emoji
+    assert find_uncovered(text) == [(0, "𪛖"), (1, "ᠮ"), (7, "😀"), (17, "ᠰ")]
+    assert find_uncovered("Meeting with ᠴᠠᠭ") == [(13, "ᠴ"), (14, "ᠠ"), (15, "ᠭ")]
     assert find_uncovered("private \ue000 use") == [(8, "\ue000")]
 
 
@@ -128,6 +147,8 @@ def test_fonts_css_declares_every_family_from_existing_files() -> None:
     for family in ("Briefing Serif", "Briefing Sans"):
         styles = {(f["font-weight"], f["font-style"]) for f in faces if f["font-family"] == family}
         assert styles == {("400", "normal"), ("400", "italic"), ("700", "normal"), ("700", "italic")}
+    mono = {(f["font-weight"], f["font-style"]) for f in faces if f["font-family"] == "Briefing Mono"}
+    assert mono == {("400", "normal"), ("700", "normal")}
     used = {re.search(r"fonts/([^\")]+)", face["src"]).group(1) for face in faces}  # type: ignore[union-attr]
     assert used == {path.name for path in bundled_font_files()}
 
@@ -148,11 +169,11 @@ def test_hangul_unicode_ranges_name_only_code_points_the_face_has() -> None:
 
 def test_payload_is_small_and_every_font_has_its_licence() -> None:
     files = bundled_font_files()
-    assert len(files) == 12
+    assert len(files) == 14
     total = sum(path.stat().st_size for path in files)
-    assert total < 12_000_000, total
+    assert total < 24_000_000, total  # about 2.6 MB of Latin, Greek and Cyrillic; Hangul, kana and 10,000 Han
     licences = {path.name: path.read_text(encoding="utf-8") for path in FONT_DIR.glob("OFL*.txt")}
-    assert set(licences) == {"OFL-Noto.txt", "OFL-NotoCJK.txt"}
+    assert set(licences) == {"OFL-Noto.txt", "OFL-NotoCJK.txt", "OFL-NotoMono.txt"}
     readme = (FONT_DIR / "README.md").read_text(encoding="utf-8")
     for path in files:
         holders = [name for name, text in licences.items() if path.name in text]

@@ -27,6 +27,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "uncited-paragraph": ("error", "a factual paragraph, bullet or table row in a sector chapter cites nothing"),
     "unparsed-citation": ("error", "[@key] not read as a citation (no space before it; '[@key]:' opening a line)"),
     "title-heading": ("error", "a '#' heading in a section body (the title comes from the front matter)"),
+    "uncovered-character": ("error", "a character no bundled or project font has: it would print as an empty box"),
     "uncited-figure": ("warning", "a sentence states a figure but cites no source, so the figure cannot be checked"),
     "heading-skip": ("warning", "a heading skips a level (## then ####)"),
     "missing-alt": ("warning", "an image without alternative text"),

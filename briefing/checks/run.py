@@ -131,13 +131,15 @@ def _check_editions(project: Project, options: CheckOptions, report: CheckReport
     names: list[str | None] = [*project.editions] or [None]  # None: the default edition
     for name in names:
         try:
-            select_edition(project, name)
+            book = select_edition(project, name)
         except UserError as error:
             found += [from_problem(p, "edition") for p in error.problems]
             continue
         rendered = ProblemCollector()
         render_book(project, theme, options_html, rendered, edition=name)
-        found += [from_problem(p, "render") for p in rendered.problems]
+        seen = {(f.path, f.line, f.message) for f in found}  # a problem shared by several editions, once
+        found += [from_problem(p, "render") for p in rendered.problems
+                  if (p.path, p.line, p.message) not in seen]
     wants_pages = options.pages or any(s.meta.pages for s in project.sections)  # laid out only with --pages
     if not wants_pages:
         return found
