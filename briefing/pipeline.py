@@ -94,7 +94,8 @@ def build(request: BuildRequest) -> BuildResult:
     options = RenderOptions(build_date=source_date(project), draft=request.draft, paper=request.paper,
                             inline_styles=request.format == "html")
     rendered = render_html(book, theme, options)
-    target = request.output or default_output(project, book.edition.name, request.format)
+    target = request.output or default_output(project, book.edition.name, request.format,
+                                              partial=bool(request.sections or request.exclude))
     pages: int | None = None
     layout = ""
     if request.format == "html":
@@ -113,9 +114,10 @@ def build(request: BuildRequest) -> BuildResult:
                        layout)
 
 
-def default_output(project: Project, edition: str, output_format: OutputFormat) -> Path:
-    """`build/<edition>.pdf` (or .html) in the project folder."""
-    return project.root / "build" / f"{edition}.{output_format}"
+def default_output(project: Project, edition: str, output_format: OutputFormat, partial: bool = False) -> Path:
+    """`build/<edition>.pdf` (or .html) in the project folder; `build/<edition>.partial.pdf` for a book cut
+    down with `--section` or `--exclude`, so that it never replaces the whole edition."""
+    return project.root / "build" / f"{edition}{'.partial' if partial else ''}.{output_format}"
 
 
 def _source_lines(book: Book, theme: Theme) -> dict[str, tuple[Path, int]]:

@@ -37,7 +37,7 @@ MEMO_PARTS = (
     ("Talking points", "What the principal should say, one point per bullet."),
     ("Questions to expect", "What the other side may ask, with a short answer."),
 )
-"""The `##` parts of a sector chapter, in the order FORMAT.md fixes, with a hint for each."""
+"""The `##` parts of a sector chapter, in the order of a ministry memo, with a hint for each."""
 
 
 def init_project(target: Path, today: dt.date, title: str | None = None) -> list[Path]:

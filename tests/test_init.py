@@ -12,7 +12,7 @@ from conftest import REPO, pdf_pages_text, run_briefing
 
 MEMO_SLUGS = ["key-points", "background", "mongolias-policy", "cooperation-so-far", "opportunities",
               "risks-and-constraints", "talking-points", "questions-to-expect"]
-"""The sector chapter's parts, in the order FORMAT.md fixes."""
+"""The sector chapter's parts, in the order of a ministry memo."""
 
 
 def _front_matter(path: Path) -> dict[str, object]:
