@@ -17,7 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from .policy import Limits, RemoteAccess
 
 SECTORS = ("mining", "digital", "climate", "health", "diplomacy", "context")
-Sector = Literal["mining", "digital", "climate", "health", "diplomacy", "context"]
+"""The sectors of a project whose briefing.yaml declares no `sectors:` (the default project's)."""
+FRAMING_SECTOR = "context"
+"""The sector of framing chapters (no memo parts, no citation-coverage check); every project has it."""
+Sector = str
 Paper = Literal["a4", "letter"]
 PdfVariant = Literal[
     "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2"
@@ -26,6 +29,19 @@ PdfVariant = Literal[
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class SectorSpec(_Strict):
+    """One sector of the project (`sectors:` in briefing.yaml)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Sector id, as sections write it (`sector: water`).")
+    label: str = Field("", description="Name printed over the chapter title (default: the id, capitalised).")
+    colour: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$|^#[0-9a-fA-F]{3}$",
+                               description="Colour of the sector label, as #rrggbb (default: the accent colour).")
+
+    @property
+    def title(self) -> str:
+        return self.label or self.id.replace("-", " ").capitalize()
 
 
 class ProjectConfig(_Strict):
@@ -50,6 +66,9 @@ class ProjectConfig(_Strict):
     content: str = Field("content", description="Folder of the section files, relative to the project.")
     templates: str = Field("templates", description="Folder of template overrides, relative to the project.")
     styles: str = Field("styles", description="Folder of stylesheet overrides, relative to the project.")
+    sectors: tuple[SectorSpec, ...] | None = Field(
+        None, description="The project's sectors (id, label, colour); default: mining, digital, climate, health, "
+        "diplomacy. The framing sector 'context' is always there.")
     limits: Limits = Field(default_factory=Limits, description="Size caps on input files and resources (security).")
     remote: RemoteAccess = Field(default_factory=RemoteAccess,
                                  description="Remote hosts a build may fetch from (none by default).")
@@ -70,6 +89,17 @@ class ProjectConfig(_Strict):
         return value
 
     @property
+    def sector_specs(self) -> tuple[SectorSpec, ...]:
+        """The project's sectors, with the framing sector `context` added when not declared."""
+        specs = self.sectors if self.sectors is not None else tuple(SectorSpec(id=s) for s in SECTORS)
+        if not any(spec.id == FRAMING_SECTOR for spec in specs):
+            specs = (*specs, SectorSpec(id=FRAMING_SECTOR))
+        return specs
+
+    def sector(self, sector_id: str) -> SectorSpec | None:
+        return next((spec for spec in self.sector_specs if spec.id == sector_id), None)
+
+    @property
     def section_default_level(self) -> str:
         if self.default_level:
             return self.default_level
@@ -81,7 +111,9 @@ class SectionMeta(_Strict):
 
     title: str = Field(min_length=1, description="Chapter title.")
     summary: str = Field("", description="One short paragraph shown under the title.")
-    sector: Sector = Field(description="mining, digital, climate, health, diplomacy, or context for framing sections.")
+    sector: Sector = Field(pattern=r"^[a-z0-9][a-z0-9-]*$",
+                           description="One of the project's sectors (`sectors:` in briefing.yaml), or context "
+                                       "for framing sections.")
     order: int = Field(0, description="Sort key among sections (lower first).")
     reviewed: dt.date | None = Field(None, description="Date of the last factual review.")
     owner: str = Field("", description="Who keeps this section up to date.")

@@ -66,6 +66,7 @@ def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBoo
             "title": chapter.section.meta.title,
             "summary": chapter.section.meta.summary,
             "sector": chapter.section.meta.sector,
+            "sector_spec": book.project.config.sector(chapter.section.meta.sector),
             "level": chapter.section.level,
             "html": Markup(draw_charts(clean_chapter(render_markdown(chapter.body, chapter.section.id, notes),
                                                      chapter.section, book.project.config, unsafe),

@@ -31,9 +31,12 @@ def validate_project(files: ProjectFiles, problems: ProblemCollector | None = No
     config = _validate_config(files.config, problems)
     levels = config.levels if config else ("public", "internal", "restricted")
     default_level = config.section_default_level if config else "internal"
-    sections = _validate_sections(files.sections, levels, default_level, problems)
+    sectors = frozenset(spec.id for spec in config.sector_specs) if config else None
+    sections = _validate_sections(files.sections, levels, default_level, problems, sectors)
     references = _validate_references(files.references, problems)
     editions = _validate_editions(files.editions, sections, levels, problems)
+    if config:
+        _check_edition_sectors(config, files.config, files.editions, editions, problems)
     if config and config.default_edition and editions and config.default_edition not in editions:
         line = _key_line(files.config, "default_edition")
         problems.add(files.config.path, line, f"default_edition '{config.default_edition}' is not in editions.yaml "
@@ -113,7 +116,7 @@ def split_front_matter(source: SourceText) -> tuple[str, int, str, int] | Proble
 
 
 def _validate_sections(sources: tuple[SourceText, ...], levels: tuple[str, ...], default_level: str,
-                       problems: ProblemCollector) -> list[Section]:
+                       problems: ProblemCollector, sectors: frozenset[str] | None = None) -> list[Section]:
     sections: list[Section] = []
     seen: dict[str, Path] = {}
     for source in sources:
@@ -134,6 +137,10 @@ def _validate_sections(sources: tuple[SourceText, ...], levels: tuple[str, ...],
         problems.extend(div_problems)
         if meta is None:
             continue
+        if sectors is not None and meta.sector not in sectors:
+            problems.add(source.path, line_of(data, ("sector",), front_line),
+                         f"unknown sector '{meta.sector}' (this project's sectors: {', '.join(sorted(sectors))}; "
+                         "declare it under sectors: in briefing.yaml)" + _suggest(meta.sector, set(sectors)))
         level = meta.level or default_level
         if level not in levels:
             problems.add(source.path, line_of(data, ("level",), front_line),
@@ -215,6 +222,24 @@ def _validate_editions(source: SourceText | None, sections: list[Section], level
                              + _suggest(section_id, known))
         editions[str(name)] = edition
     return editions
+
+
+def _check_edition_sectors(config: ProjectConfig, config_source: SourceText, source: SourceText | None,
+                           editions: dict[str, Edition], problems: ProblemCollector) -> None:
+    """Sectors are declared once (`sectors:` in briefing.yaml); an edition may take only a declared one."""
+    ids = [spec.id for spec in config.sectors or ()]
+    if len(set(ids)) != len(ids):
+        problems.add(config_source.path, _key_line(config_source, "sectors"), "sectors: each id may appear only once")
+    if source is None:
+        return
+    known = {spec.id for spec in config.sector_specs}
+    for name, edition in editions.items():
+        for entry in edition.sections or ():
+            if isinstance(entry, SectionEntry) and entry.sector and entry.sector not in known:
+                line = next((n for n, text in enumerate(source.text.split("\n"), 1)
+                             if f"sector: {entry.sector}" in text), 1)
+                problems.add(source.path, line, f"edition '{name}' names an unknown sector '{entry.sector}'"
+                             + _suggest(entry.sector, known))
 
 
 def _suggest(name: str, known: set[str]) -> str:
