@@ -165,9 +165,13 @@ def split_parts(body: str) -> tuple[str, list[Part]]:
     return "\n".join(intro), [Part(part_slug(title), title, "\n".join(lines)) for title, lines in parts]
 
 
+_HEADING_ID = re.compile(r"\{[^}]*#([A-Za-z][\w-]*)[^}]*\}\s*$")
+
+
 def part_slug(title: str) -> str:
     """The slug an edition's `parts:` uses for a `##` heading ("Mongolia's policy" → mongolias-policy)."""
-    return str(slugify(title, "-"))
+    explicit = _HEADING_ID.search(title)  # `## 핵심 요점 {#key-points}`: the id the author gave the part
+    return explicit.group(1) if explicit else str(slugify(title, "-"))
 
 
 def keep_parts(body: str, wanted: tuple[str, ...]) -> str:

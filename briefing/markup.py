@@ -127,7 +127,7 @@ class _BookTreeprocessor(Treeprocessor):
         for element in root.iter():
             if element.tag in ("h2", "h3", "h4", "h5", "h6"):
                 text = "".join(element.itertext())
-                element.set("id", f"{self.chapter_id}--{part_slug(text) or 'heading'}")
+                element.set("id", f"{self.chapter_id}--{element.get('id') or part_slug(text) or 'heading'}")
 
     def _inline_footnotes(self, root: ET.Element) -> None:
         holder = next((d for d in root.iter("div") if d.get("class") == "footnote"), None)
@@ -165,8 +165,8 @@ class _BookTreeprocessor(Treeprocessor):
         root[:] = []
         current: ET.Element | None = None
         for child in children:
-            if child.tag == "h2":
-                slug = part_slug("".join(child.itertext()))
+            if child.tag == "h2":  # `## 핵심 요점 {#key-points}`: a translation keeps the part's slug
+                slug = child.get("id") or part_slug("".join(child.itertext()))
                 current = ET.SubElement(root, "section", {"class": f"part part-{slug}"})
             (current if current is not None else root).append(child)
 
@@ -240,17 +240,21 @@ _CONVERTED: Recent[tuple[str, tuple[str, ...]]] = Recent(256)
 `_conversion_key`. A warm process (watch, preview) converts only the chapters an edit changed."""
 
 
-def render_markdown(text: str, chapter_id: str, notes: NoteState) -> str:
-    """Convert one chapter's Markdown to an HTML fragment."""
+def render_markdown(text: str, chapter_id: str, notes: NoteState, quotes: tuple[str, ...] | None = None) -> str:
+    """Convert one chapter's Markdown to an HTML fragment (`quotes`: the language's “ ” ‘ ’, see l10n)."""
     def convert() -> tuple[str, tuple[str, ...]]:
+        smarty: dict[str, object] = {"smart_angled_quotes": False}
+        if quotes:
+            smarty["substitutions"] = dict(zip(("left-double-quote", "right-double-quote", "left-single-quote",
+                                                "right-single-quote"), quotes, strict=True))
         md = markdown.Markdown(
             extensions=[*EXTENSIONS, BriefingExtension(chapter_id, notes)],
-            extension_configs={"footnotes": {"UNIQUE_IDS": True}, "smarty": {"smart_angled_quotes": False}},
+            extension_configs={"footnotes": {"UNIQUE_IDS": True}, "smarty": smarty},
             output_format="html",
         )
         return str(md.convert(text)), tuple(notes.cited)
 
-    html, cited = _CONVERTED.get(_conversion_key(text, chapter_id, notes), convert)
+    html, cited = _CONVERTED.get(_conversion_key(text, chapter_id, notes) + "".join(quotes or ()), convert)
     notes.cited[:] = cited  # the citation state after this chapter, whether converted now or before
     notes.seen.clear()
     notes.seen.update(cited)

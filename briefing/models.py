@@ -69,6 +69,11 @@ class ProjectConfig(_Strict):
     sectors: tuple[SectorSpec, ...] | None = Field(
         None, description="The project's sectors (id, label, colour); default: mining, digital, climate, health, "
         "diplomacy. The framing sector 'context' is always there.")
+    labels: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="Printed labels to override, by language then label id "
+        "(labels: {en: {contents: In this book}}); the ids are those of briefing/locales/en.po.")
+    cut_off: dt.date | None = Field(None, description="Information cut-off: the date the facts are current to, "
+                                    "printed on the cover and in the running foot.")
     limits: Limits = Field(default_factory=Limits, description="Size caps on input files and resources (security).")
     remote: RemoteAccess = Field(default_factory=RemoteAccess,
                                  description="Remote hosts a build may fetch from (none by default).")
@@ -79,6 +84,19 @@ class ProjectConfig(_Strict):
         """A folder setting must stay inside the project: relative, without '..'."""
         if value.startswith(("/", "\\", "~")) or ":" in value or ".." in Path(value).parts:
             raise ValueError(f"'{value}' must be a folder inside the project (a relative path without '..')")
+        return value
+
+    @field_validator("labels")
+    @classmethod
+    def _known_labels(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        from .l10n import known_labels
+
+        known = known_labels()
+        for language, labels in value.items():
+            unknown = sorted(set(labels) - known - {f"sector-{k[7:]}" for k in labels if k.startswith("sector-")})
+            if unknown:
+                raise ValueError(f"labels.{language}: unknown label {', '.join(repr(u) for u in unknown)} "
+                                 "(the ids are those of briefing/locales/en.po)")
         return value
 
     @field_validator("levels")
@@ -225,6 +243,15 @@ class SectionEntry(_Strict):
     parts: PartsSpec | None = None
 
 
+class Clearance(_Strict):
+    """Who drafted and who cleared the edition, and when: printed on the cover or the last page."""
+
+    drafted: str = Field("", description="Who drafted it (name, unit, telephone).")
+    cleared: str = Field("", description="Who cleared it.")
+    date: dt.date | None = Field(None, description="When it was cleared.")
+    place: Literal["cover", "last"] = Field("cover", description="Where the block prints: cover or last page.")
+
+
 class Edition(_Strict):
     """One audience's selection of the book (`editions.yaml`)."""
 
@@ -237,6 +264,14 @@ class Edition(_Strict):
     parts: PartsSpec | None = None
     paper: Paper | None = None
     pdf_variant: PdfVariant | None = None
+    language: str | None = Field(None, pattern=r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+                                 description="Language of this edition (BCP 47): its labels, dates and the "
+                                             "translations it picks (mining.ko.md); default: the project's.")
+    contents: bool = Field(True, description="Whether the contents page prints.")
+    cover: bool = Field(True, description="Whether the title cover prints (off when a cover note opens the edition).")
+    opening: str | None = Field(None, description="A section printed first, before the contents: a cover note.")
+    cut_off: dt.date | None = Field(None, description="Information cut-off of this edition (default: the project's).")
+    clearance: Clearance | None = Field(None, description="Drafted by, cleared by, date; on the cover or last page.")
 
 
 @dataclass(frozen=True)

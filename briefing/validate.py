@@ -32,7 +32,12 @@ def validate_project(files: ProjectFiles, problems: ProblemCollector | None = No
     levels = config.levels if config else ("public", "internal", "restricted")
     default_level = config.section_default_level if config else "internal"
     sectors = frozenset(spec.id for spec in config.sector_specs) if config else None
-    sections = _validate_sections(files.sections, levels, default_level, problems, sectors)
+    from .translations import is_translation, validate_translations
+
+    originals = tuple(source for source in files.sections if not is_translation(source.path))
+    sections = _validate_sections(originals, levels, default_level, problems, sectors)
+    translations = validate_translations(tuple(s for s in files.sections if is_translation(s.path)), sections,
+                                         problems)
     references = _validate_references(files.references, problems)
     editions = _validate_editions(files.editions, sections, levels, problems)
     if config:
@@ -53,7 +58,7 @@ def validate_project(files: ProjectFiles, problems: ProblemCollector | None = No
         references_path=files.references.path if files.references else None,
         editions_path=files.editions.path if files.editions else None,
         config_path=files.config.path,
-        extra={"written_references": _written_reference_ids(files.references)},
+        extra={"written_references": _written_reference_ids(files.references), "translations": translations},
     )
 
 
@@ -220,6 +225,10 @@ def _validate_editions(source: SourceText | None, sections: list[Section], level
             elif section_id and section_id not in known:
                 problems.add(source.path, entry_line, f"edition '{name}' names a missing section '{section_id}'"
                              + _suggest(section_id, known))
+        if edition.opening and edition.opening not in known:
+            problems.add(source.path, line_of(body, ("opening",), line),
+                         f"edition '{name}': opening names a missing section '{edition.opening}'"
+                         + _suggest(edition.opening, known))
         editions[str(name)] = edition
     return editions
 

@@ -16,7 +16,7 @@ from ..errors import ProblemCollector, UserError
 from ..models import Project
 from .budget import ChapterPages
 from .factcheck import FactCheck
-from .finding import Finding, from_problem, sort_findings
+from .finding import Finding, finding, from_problem, sort_findings
 
 if TYPE_CHECKING:
     from ..citations import CitationIndex
@@ -120,10 +120,15 @@ def _check_editions(project: Project, options: CheckOptions, report: CheckReport
     """Every edition can be selected; page budgets on the chosen edition's layout."""
     from ..editions import select_edition
 
-    found: list[Finding] = []
+    from ..translations import stale_translations
+
+    found: list[Finding] = [finding(p.path, p.line, "stale-translation", p.message)
+                            for p in stale_translations(project.extra.get("translations", {}))]
     for name in list(project.editions) or ["full"]:
         try:
-            select_edition(project, name)
+            book = select_edition(project, name)
+            found += [finding(p.path, p.line, "missing-translation", f"edition '{name}': {p.message}")
+                      for p in book.notices]
         except UserError as error:
             found += [from_problem(p, "edition") for p in error.problems]
     wants_pages = options.pages or any(s.meta.pages for s in project.sections)  # laid out only with --pages
