@@ -55,6 +55,8 @@ def build(project_dir: Path | None, edition: str | None, sections: tuple[str, ..
     request = BuildRequest(resolve_project(project_dir), edition, sections, exclude, output,
                            output_format, draft, paper)  # type: ignore[arg-type]
     result = run_build(request)
+    for notice in result.book.notices:  # a chapter printed in the original language: said, not hidden
+        console.problem(notice.format(), "warning")
     stamp.record(result.path, result.pages)
     pages = f"{result.pages} pages, " if result.pages is not None else ""
     console.say(f"wrote {display_path(result.path)} ({pages}{result.seconds:.1f} s)", "good")
