@@ -17,8 +17,8 @@ from markupsafe import Markup
 
 from .charts import draw_charts
 from .editions import Book, Chapter
-from .l10n import Labels
 from .errors import Problem, UserError
+from .l10n import Labels
 from .markup import NoteState, render_markdown
 from .notes import bibliography_entry
 from .theme import Theme
@@ -62,10 +62,9 @@ def base_url(book: Book) -> str:
 
 def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBook:
     """Convert the chapters and fill the book template."""
-    from .sanitize import clean_chapter, clean_html
-
     from .components import draw_components
     from .l10n import load_labels
+    from .sanitize import clean_chapter, clean_html
 
     config = book.project.config
     labels = load_labels(book.language, book.project.root, config.labels)

@@ -96,7 +96,8 @@ def test_korean_lines_break_between_words_never_inside_one(pack: Path) -> None:
             broken += [t for t in (tokens[:1] + tokens[-1:]) if re.search("[가-힣]", t) and t not in written]
     assert len(written) > 100
     labels = {"쪽", "중", "년", "월", "일", "정보", "기준일", "2025년", "4월", "30일", "장관", "보고서",
-              "작성", "판", "작성자", "결재자", "일자", "결재", "대외비", "목차", "출처", "과거", "접촉", "통상", "투자",
+              "작성", "판", "작성자", "결재자", "일자", "결재", "대외비", "목차", "출처", "과거", "접촉", "통상",
+              "투자",
               "통상·투자", "개요", "시간", "내용", "담당", "약속", "상태", "이행", "현황"}
     assert [t for t in broken if t not in labels] == []
 
@@ -174,7 +175,8 @@ def test_a_missing_translation_falls_back_with_a_warning_and_fails_strict(tmp_pa
     (project / "content" / "trade.mn.md").unlink()
     built = run_briefing("build", "--edition", "minister-mn", cwd=project)
     assert built.code == 0, built.stderr
-    assert "content/trade.md:1: warning: no mn translation (trade.mn.md): the original is printed instead" in built.stderr
+    assert ("content/trade.md:1: warning: no mn translation (trade.mn.md): the original is printed instead"
+            in built.stderr)
     assert "Trade and the visit" in "\n".join(_text(project, "minister-mn"))
     checked = run_briefing("check", "--strict", cwd=project)
     assert checked.code == 1
@@ -202,8 +204,8 @@ def test_bad_component_data_is_reported_at_its_line(tmp_path: Path) -> None:
     agenda = project / "content" / "agenda.yaml"
     agenda.write_text(agenda.read_text("utf-8").replace("lead: Speaker}", "leader: Speaker}"), "utf-8")
     people = project / "content" / "people.yaml"
-    people.write_text(people.read_text("utf-8").replace("  alt: Portrait placeholder of the Speaker, a grey silhouette\n",
-                                                        ""), "utf-8")
+    alt = "  alt: Portrait placeholder of the Speaker, a grey silhouette\n"
+    people.write_text(people.read_text("utf-8").replace(alt, ""), "utf-8")
     result = run_briefing("build", "--edition", "minister", cwd=project)
     assert result.code == 1
     assert "content/agenda.yaml:3: unknown agenda key 'leader'" in result.stderr

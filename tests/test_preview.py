@@ -171,7 +171,7 @@ def shown_pages(driver: Any) -> list[tuple[str, str]] | None:
 
 
 NO_BROWSER = not (CHROMIUM.exists() and CHROMEDRIVER.exists()) and not os.environ.get("BRIEFING_REQUIRE_CHROMIUM")
-"""Without Chromium the end-to-end test is skipped (a fresh machine); CI sets BRIEFING_REQUIRE_CHROMIUM to fail instead."""
+"""Without Chromium the end-to-end test is skipped (a fresh machine); CI sets BRIEFING_REQUIRE_CHROMIUM to fail."""
 
 
 @pytest.mark.skipif(NO_BROWSER, reason="needs Debian's headless Chromium: apt-get install chromium chromium-driver "

@@ -119,7 +119,6 @@ def _check_editions(project: Project, options: CheckOptions, report: CheckReport
                     raw: dict[str, str]) -> list[Finding]:
     """Every edition can be selected; page budgets on the chosen edition's layout."""
     from ..editions import select_edition
-
     from ..translations import stale_translations
 
     found: list[Finding] = [finding(p.path, p.line, "stale-translation", p.message)

@@ -10,7 +10,6 @@ import click
 from .options import project_option, resolve_project
 
 
-
 def _complete_sector(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
     """Shell completion: the sectors in the project's briefing.yaml (read with PyYAML only, no validation)."""
     from ..load import find_project
