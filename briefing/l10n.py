@@ -37,9 +37,16 @@ def _read_catalogue(path: Path) -> dict[str, str]:
     return {str(m.id): str(m.string) for m in catalogue if m.id and isinstance(m.id, str) and m.string}
 
 
-def known_labels() -> frozenset[str]:
-    """Every label id the tool prints (the English catalogue's ids)."""
-    return frozenset(_read_catalogue(LOCALES_DIR / "en.po"))
+def known_labels() -> dict[str, str]:
+    """Every label id the tool prints, with its English text."""
+    return _read_catalogue(LOCALES_DIR / "en.po")
+
+
+def placeholders(text: str) -> set[str]:
+    """The `{name}` placeholders of a label's text."""
+    import re
+
+    return set(re.findall(r"\{(\w*)\}", text))
 
 
 def catalogue_files(language: str, project_root: Path | None = None) -> list[Path]:
@@ -60,9 +67,12 @@ class Labels:
     language: str
     messages: dict[str, str] = field(default_factory=dict)
 
-    def __call__(self, label: str, **values: object) -> str:
-        text = self.messages.get(label, label)
-        return text.format(**values) if values else text
+    def __call__(self, label_id: str, /, **values: object) -> str:
+        text = self.messages.get(label_id, label_id)
+        try:
+            return text.format(**values) if values else text
+        except (KeyError, IndexError, ValueError):  # a catalogue's own mistake: print the text as written
+            return text
 
     def date(self, value: dt.date | dt.datetime | None) -> str:
         """A date in the language, per the `date-format` label (Babel, CLDR data)."""

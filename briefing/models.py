@@ -89,14 +89,19 @@ class ProjectConfig(_Strict):
     @field_validator("labels")
     @classmethod
     def _known_labels(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
-        from .l10n import known_labels
+        from .l10n import known_labels, placeholders
 
         known = known_labels()
         for language, labels in value.items():
-            unknown = sorted(set(labels) - known - {f"sector-{k[7:]}" for k in labels if k.startswith("sector-")})
+            unknown = sorted(set(labels) - set(known) - {f"sector-{k[7:]}" for k in labels if k.startswith("sector-")})
             if unknown:
                 raise ValueError(f"labels.{language}: unknown label {', '.join(repr(u) for u in unknown)} "
                                  "(the ids are those of briefing/locales/en.po)")
+            for label, text in labels.items():
+                extra = placeholders(text) - placeholders(known.get(label, ""))
+                if extra:
+                    raise ValueError(f"labels.{language}.{label}: unknown placeholder {{{sorted(extra)[0]}}} "
+                                     f"(this label has {', '.join(sorted(placeholders(known.get(label, '')))) or 'none'})")
         return value
 
     @field_validator("levels")

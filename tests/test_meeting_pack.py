@@ -212,3 +212,33 @@ def test_bad_component_data_is_reported_at_its_line(tmp_path: Path) -> None:
     assert "content/people.yaml:1: counterparts: Value error, a photo needs its alt text" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (project / "build" / "minister.pdf").exists()
+
+
+def test_a_project_adds_a_language_with_its_own_catalogue(tmp_path: Path) -> None:
+    project = copy_fixture("meeting-pack", tmp_path)
+    (project / "locales").mkdir()
+    (project / "locales" / "fr.po").write_text(
+        'msgid ""\nmsgstr ""\n"Language: fr\\n"\n\nmsgid "contents"\nmsgstr "Sommaire"\n\n'
+        'msgid "page-x-of-y"\nmsgstr "Page {page} sur {pages}"\n\nmsgid "date-format"\nmsgstr "d MMMM y"\n', "utf-8")
+    editions = project / "content" / "editions.yaml"
+    editions.write_text(editions.read_text("utf-8") + "  minister-fr:\n    title: Note au ministre\n"
+                        "    level: internal\n    language: fr\n    meeting: {date: 2025-06-12}\n", "utf-8")
+    built = run_briefing("build", "--edition", "minister-fr", cwd=project)
+    assert built.code == 0, built.stderr
+    assert "no fr translation" in built.stderr  # the chapters themselves fall back to English, saying so
+    pages = _text(project, "minister-fr")
+    assert pages[1].startswith("Sommaire")
+    assert f"Page 2 sur {len(pages)}" in pages[1]
+    assert "12 juin 2025" in pages[0]  # Babel's French month, in the project's pattern
+    assert "Sources" in "\n".join(pages)  # a label the project's catalogue leaves out comes from English
+
+
+def test_a_label_override_with_an_unknown_placeholder_is_refused(tmp_path: Path) -> None:
+    project = copy_fixture("meeting-pack", tmp_path)
+    config = project / "briefing.yaml"
+    config.write_text(config.read_text("utf-8").replace("labels:\n", "labels:\n  en: {page-x-of-y: 'p. {pag}'}\n"),
+                      "utf-8")
+    result = run_briefing("build", "--edition", "minister", cwd=project)
+    assert result.code == 1
+    assert "briefing.yaml:" in result.stderr and "unknown placeholder {pag}" in result.stderr
+    assert "Traceback" not in result.stderr
