@@ -115,7 +115,7 @@ class Labels:
             "@page { @bottom-right { content: " + _css_pattern(self("page-x-of-y")) + "; } }",
             *(f".callout-{kind}::before {{ content: {_css_string(self(f'callout-{kind}'))}; }}"
               for kind in ("note", "warning", "tip", "important")),
-            ".questions li::before, .questions-list > li::before { content: "
+            ".part-questions-to-expect > ul > li::before, .part-questions-to-expect > ol > li::before { content: "
             + _css_string(self("question-prefix")) + " counter(question); }",
             *(f".marked.level-{level}::before {{ content: {_css_string(self.level(level))}; }}" for level in levels),
         ]

@@ -18,7 +18,7 @@ EDITIONS = ("minister", "minister-ko", "minister-mn", "note-first")
 ENGLISH_LABELS = ("Contents", "Sources", "Page ", "Meeting", "Place", "Participants", "Prepared by", "Version",
                   "built", "Clearance", "Drafted by", "Cleared by", "Previous contacts", "INTERNAL", "Internal",
                   "Information cut-off", "Cover note", "Commitment", "Owner", "Status", "Agenda", "Time", "Lead",
-                  "January", "April", "May", "June", "Trade and investment", "Confidence", "Contains")
+                  "January", "April", "May", "June", "Trade and investment", "Confidence", "Contains", "Note", "Caution")
 """Every English word the tool prints in these editions (the project's own data, such as its title, is not a label)."""
 
 
@@ -53,7 +53,7 @@ def test_the_korean_edition_prints_every_label_and_date_in_korean(pack: Path) ->
     text = "\n".join(pages)
     for label in ("목차", "출처", "회담", "장소", "참석자", "대외비", "정보 기준일: 2025년 4월 30일", "2025년 6월 12일",
                   "결재", "작성자", "결재자", "개요", "과거 접촉", "시간", "내용", "담당", "약속", "상태", "통상·투자",
-                  "작성: East Asia Desk", "판 1.0", "2025년 5월 1일 작성"):
+                  "작성: East Asia Desk", "판 1.0", "2025년 5월 1일 작성", "참고", "Q1", "예상 질문"):
         assert label in text, label
     for page, content in enumerate(pages, 1):
         assert f"{len(pages)}쪽 중 {page}쪽" in content or page == 1, (page, content[-80:])  # no number on the cover
@@ -97,7 +97,7 @@ def test_korean_lines_break_between_words_never_inside_one(pack: Path) -> None:
     assert len(written) > 100
     labels = {"쪽", "중", "년", "월", "일", "정보", "기준일", "2025년", "4월", "30일", "장관", "보고서",
               "작성", "판", "작성자", "결재자", "일자", "결재", "대외비", "목차", "출처", "과거", "접촉", "통상",
-              "투자",
+              "투자", "참고",
               "통상·투자", "개요", "시간", "내용", "담당", "약속", "상태", "이행", "현황"}
     assert [t for t in broken if t not in labels] == []
 
