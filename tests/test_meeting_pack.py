@@ -242,3 +242,29 @@ def test_a_label_override_with_an_unknown_placeholder_is_refused(tmp_path: Path)
     assert result.code == 1
     assert "briefing.yaml:" in result.stderr and "unknown placeholder {pag}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+UDHR_KO = ("모든 인간은 태어날 때부터 자유로우며 그 존엄과 권리에 있어 동등하다. 인간은 천부적으로 이성과 양심을 "
+           "부여받았으며 서로 형제애의 정신으로 행동하여야 한다.")
+UDHR_MN = "Хүн бүр төрж мэндлэхэд эрх чөлөөтэй, адилхан нэр төртэй, ижил эрхтэй байдаг."
+"""Article 1 of the Universal Declaration of Human Rights in the United Nations' Korean and Mongolian
+translations (text we did not write, as quoted in public font and text-sample code)."""
+
+
+def test_real_korean_and_mongolian_text_sets_whole_words(tmp_path: Path) -> None:
+    project = copy_fixture("meeting-pack", tmp_path)
+    for language, text in (("ko", UDHR_KO), ("mn", UDHR_MN)):
+        path = project / "content" / f"trade.{language}.md"
+        path.write_text(path.read_text("utf-8").replace("\n## ", f"\n{' '.join([text] * 6)}\n\n## ", 1), "utf-8")
+        built = run_briefing("build", "--edition", f"minister-{language}", cwd=project)
+        assert built.code == 0, built.stderr
+    korean = _text(project, "minister-ko")
+    mongolian = "\n".join(_text(project, "minister-mn"))
+    assert " ".join(" ".join(korean).split()).count("형제애의 정신으로") >= 6
+    words = set(_words(UDHR_KO))
+    lines = [line for page in korean for line in page.split("\n") if "존엄과" in line or "형제애의" in line]
+    assert len(lines) >= 6
+    for line in lines:
+        ends = _words(line)[:1] + _words(line)[-1:]
+        assert all(word in words for word in ends if re.search("[가-힣]", word)), line
+    assert "адилхан нэр төртэй" in " ".join(mongolian.split())
