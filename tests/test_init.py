@@ -189,9 +189,14 @@ def test_sectors_come_from_the_project_with_their_label_and_colour(tmp_path: Pat
     assert any("Water and sanitation" in page and "Shared rivers" in page for page in pages)
     diplomacy = project / "content" / "diplomacy.md"
     diplomacy.write_text(diplomacy.read_text("utf-8").replace("sector: politics", "sector: securty"), "utf-8")
+    editions = project / "content" / "editions.yaml"
+    editions.write_text(editions.read_text("utf-8").replace("      - {id: diplomacy", "      - {sector: watr}\n"
+                                                            "      - {id: diplomacy"), "utf-8")
     refused = run_briefing("build", cwd=project)
     assert refused.code == 1
-    assert "content/diplomacy.md:4: unknown sector 'securty'" in refused.stderr
+    assert "content/diplomacy.md:4: unknown sector 'securty'" in refused.stderr  # both problems in one run
+    assert "content/editions.yaml:12: edition 'summary' names an unknown sector 'watr' — did you mean 'water'?" \
+        in refused.stderr
     assert "Traceback" not in refused.stderr
 
 
