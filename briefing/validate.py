@@ -40,6 +40,11 @@ def validate_project(files: ProjectFiles, problems: ProblemCollector | None = No
                                          problems)
     references = _validate_references(files.references, problems)
     editions = _validate_editions(files.editions, sections, levels, problems)
+    from .citations import citation_problems
+
+    citable = set(references) | set(_written_reference_ids(files.references))
+    for translation in translations.values():  # the originals' keys are resolved with the sections
+        problems.extend(citation_problems(translation.path, translation.body, translation.body_line, citable))
     if config:
         _check_edition_sectors(config, files.config, files.editions, editions, problems)
     if config and config.default_edition and editions and config.default_edition not in editions:

@@ -268,3 +268,13 @@ def test_real_korean_and_mongolian_text_sets_whole_words(tmp_path: Path) -> None
         ends = _words(line)[:1] + _words(line)[-1:]
         assert all(word in words for word in ends if re.search("[가-힣]", word)), line
     assert "адилхан нэр төртэй" in " ".join(mongolian.split())
+
+
+def test_an_unknown_citation_key_in_a_translation_is_reported_at_its_line(tmp_path: Path) -> None:
+    project = copy_fixture("meeting-pack", tmp_path)
+    path = project / "content" / "trade.ko.md"
+    path.write_text(path.read_text("utf-8").replace("[@trade-stats]", "[@trade-statz]"), "utf-8")
+    result = run_briefing("build", "--edition", "minister-ko", cwd=project)
+    assert result.code == 1
+    assert "content/trade.ko.md:9: unknown citation key 'trade-statz' — did you mean 'trade-stats'?" in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
