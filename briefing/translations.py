@@ -52,7 +52,11 @@ class Translation:
 
 
 def is_translation(path: Path) -> bool:
-    return TRANSLATION_NAME.match(path.stem) is not None
+    """`mining.ko.md` is; `notes.old.md` is not (`old` is no language CLDR knows): that is a section."""
+    from babel import localedata
+
+    match = TRANSLATION_NAME.match(path.stem)
+    return match is not None and localedata.exists(match["language"].replace("-", "_"))
 
 
 def fingerprint(section: Section) -> str:
@@ -73,7 +77,7 @@ def validate_translations(sources: tuple[SourceText, ...], sections: list[Sectio
     found: dict[tuple[str, str], Translation] = {}
     for source in sources:
         match = TRANSLATION_NAME.match(source.path.stem)
-        if match is None:
+        if match is None or not is_translation(source.path):
             continue
         original = by_stem.get(match["stem"])
         if original is None:
