@@ -208,7 +208,7 @@ def test_browser_reloads_with_new_page_images_after_an_edit(preview: Preview) ->
         preview.process.wait_for(r"^content/climate\.md:\d+: ", "stderr")
         problem = WebDriverWait(driver, 120).until(
             lambda d: d.execute_script("return document.querySelector('#problems li')?.textContent"))
-        assert re.match(r"content/climate\.md:\d+: front-matter 'sector'", problem), problem
+        assert re.match(r"content/climate\.md:\d+: unknown sector 'weather'", problem), problem
         assert driver.execute_script("return window.sameDocument") is True
         assert [src for src, _ in shown_pages(driver) or []] == [src for src, _ in after]
 
