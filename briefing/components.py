@@ -68,6 +68,31 @@ class Commitment(_Strict):
     source: str = Field("", description="Where it was agreed (minutes, joint statement).")
 
 
+_BLOCK = re.compile(r"^\s{0,3}:{3,}\s*\{(?P<attrs>[^}]*)\}")
+
+
+def component_texts(project: Project, section: Section) -> list[tuple[Path, int, str]]:
+    """Every line of the data files the section's component blocks name (for the font check)."""
+    from .blocks import iter_lines, parse_attrs
+
+    found: list[tuple[Path, int, str]] = []
+    content = project.content_dir.resolve()
+    for _, line, in_code in iter_lines(section.body):
+        opened = None if in_code else _BLOCK.match(line)
+        if not opened:
+            continue
+        attrs = parse_attrs(opened.group("attrs"))
+        src = attrs.get("src")
+        if not src or not any(kind in attrs.classes for kind in MODELS):
+            continue
+        path = (content / src).resolve()
+        if path.is_relative_to(content) and path.is_file():
+            problems: list[Problem] = []
+            text = read_text(path, problems) or ""
+            found += [(path, number, value) for number, value in enumerate(text.split("\n"), 1)]
+    return found
+
+
 MODELS: dict[str, type[BaseModel]] = {"counterparts": Counterpart, "agenda": AgendaItem, "commitments": Commitment}
 
 

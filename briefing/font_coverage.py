@@ -28,13 +28,15 @@ def check_font_coverage(book: Book) -> list[Problem]:
     """Every uncovered character of what this edition prints, as `path:line` problems."""
     found: dict[tuple[Path, int, str], Problem] = {}
     project = book.project
-    for chapter in book.chapters:
+    from .components import component_texts
+
+    for chapter in (*((book.opening,) if book.opening else ()), *book.chapters):
         section = chapter.section
         for line, text in _printed_body_lines(chapter):
             _report(found, section.path, line, text)
         for value in (section.meta.title, section.meta.summary):
             _report_value(found, section.path, value)
-        for path, line, text in chart_texts(project, section):
+        for path, line, text in (*chart_texts(project, section), *component_texts(project, section)):
             _report(found, path, line, text)
     config = project.config
     if project.config_path is not None:

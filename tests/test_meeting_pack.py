@@ -278,3 +278,16 @@ def test_an_unknown_citation_key_in_a_translation_is_reported_at_its_line(tmp_pa
     assert result.code == 1
     assert "content/trade.ko.md:9: unknown citation key 'trade-statz' — did you mean 'trade-stats'?" in result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+def test_characters_the_fonts_lack_in_the_cover_note_or_a_component_are_errors(tmp_path: Path) -> None:
+    project = copy_fixture("meeting-pack", tmp_path)
+    people = project / "content" / "people.yaml"
+    people.write_text(people.read_text("utf-8").replace("  title: Speaker of the National Assembly of Korea",
+                                                        "  title: Speaker 横"), "utf-8")
+    note = project / "content" / "cover-note.md"
+    note.write_text(note.read_text("utf-8").replace("Agree the next steps", "Agree 横 the next steps"), "utf-8")
+    result = run_briefing("build", "--edition", "minister", cwd=project)
+    assert result.code == 1
+    assert "content/cover-note.md:11: character '横' (U+6A2A) is not covered by the bundled fonts" in result.stderr
+    assert "content/people.yaml:13: character '横' (U+6A2A) is not covered by the bundled fonts" in result.stderr
