@@ -18,7 +18,8 @@ EDITIONS = ("minister", "minister-ko", "minister-mn", "note-first")
 ENGLISH_LABELS = ("Contents", "Sources", "Page ", "Meeting", "Place", "Participants", "Prepared by", "Version",
                   "built", "Clearance", "Drafted by", "Cleared by", "Previous contacts", "INTERNAL", "Internal",
                   "Information cut-off", "Cover note", "Commitment", "Owner", "Status", "Agenda", "Time", "Lead",
-                  "January", "April", "May", "June", "Trade and investment", "Confidence", "Contains", "Note", "Caution")
+                  "January", "April", "May", "June", "Trade and investment", "Confidence", "Contains", "Note",
+                  "Caution")
 """Every English word the tool prints in these editions (the project's own data, such as its title, is not a label)."""
 
 
