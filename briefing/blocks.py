@@ -167,9 +167,15 @@ def split_parts(body: str) -> tuple[str, list[Part]]:
     return "\n".join(intro), [Part(part_slug(title), title, "\n".join(lines)) for title, lines in parts]
 
 
+_HEADING_ID = re.compile(r"\{[^}]*#([A-Za-z][\w-]*)[^}]*\}\s*$")
+
+
 def part_slug(title: str) -> str:
     """The slug an edition's `parts:` uses for a `##` heading ("Mongolia's policy" → mongolias-policy)."""
-    return str(slugify(re.sub(r"\s*\{[^{}]*\}\s*$", "", title), "-"))  # without a trailing {#id .class}
+    explicit = _HEADING_ID.search(title)  # `## 핵심 요점 {#key-points}`: the id the author gave the part
+    if explicit:
+        return explicit.group(1)
+    return str(slugify(re.sub(r"\s*\{[^{}]*\}\s*$", "", title), "-"))  # without a trailing {.class}
 
 
 def keep_parts(body: str, wanted: tuple[str, ...]) -> str:

@@ -40,6 +40,12 @@ class Book:
     """The edition's ceiling: nothing above it is included."""
     marking: str
     """The highest level actually included: the book's classification marking."""
+    language: str = "en"
+    """The edition's language (its labels, dates and the translations it picks)."""
+    opening: Chapter | None = None
+    """A section printed first, before the contents (a cover note), not among the chapters."""
+    notices: tuple[Problem, ...] = ()
+    """Warnings: chapters printed in the original language because their translation is missing."""
 
     @property
     def paper(self) -> str:
@@ -90,18 +96,47 @@ def select_edition(
     for missing in (e for e in exclude if project.section(e) is None):
         problems.add(project.root, 0, f"--exclude names a missing section '{missing}'")
     problems.raise_if_errors()
+    language = edition.language or project.config.language
+    notices: list[Problem] = []
+    if edition.opening and (opening := project.section(edition.opening)) is not None:
+        if project.level_rank(opening.level) > rank:
+            problems.add(opening.path, 1, f"section '{opening.id}' is {opening.level}, above edition "
+                         f"'{edition.name}' (level {level}): it cannot open it")
+        chosen = [(s, p) for s, p in chosen if s.id != opening.id]
+        problems.raise_if_errors()
+        opening_chosen: list[tuple[Section, tuple[str, ...] | None]] = [(opening, None)]
+    else:
+        opening_chosen = []
     marking_rank = 0
     chapters = []
-    for section, parts in chosen:
+    for section, parts in opening_chosen + chosen:
+        section = _in_language(section, language, project, notices)
         body, block_rank, fences = _filter_blocks(section, edition, rank, project)
         if parts is not None:
             body = keep_parts(body, parts)
         marking_rank = max(marking_rank, project.level_rank(section.level), block_rank)
         chapters.append(Chapter(section, body, parts, fences))
+    first = chapters.pop(0) if opening_chosen else None
     if not chapters:
         raise UserError([Problem(project.editions_path or project.root, 0,
                                  f"edition '{edition.name}' selects no sections at level {level}")])
-    return Book(project, edition, tuple(chapters), level, project.config.levels[marking_rank])
+    return Book(project, edition, tuple(chapters), level, project.config.levels[marking_rank], language, first,
+                tuple(notices))
+
+
+def _in_language(section: Section, language: str, project: Project, notices: list[Problem]) -> Section:
+    """The section's translation into `language`, or the original (with a warning when it lacks one)."""
+    from .translations import translated
+
+    if language == project.config.language:
+        return section
+    translations = project.extra.get("translations", {})
+    found = translations.get((section.id, language)) or translations.get((section.id, language.split("-")[0]))
+    if found is None:
+        notices.append(Problem(section.path, 1, f"no {language} translation ({section.path.stem}.{language}.md): "
+                               "the original is printed instead", "warning"))
+        return section
+    return translated(section, found)
 
 
 def _entries(project: Project, edition: Edition, asked: Sequence[str], problems: ProblemCollector,

@@ -30,14 +30,16 @@ def check_font_coverage(book: Book) -> list[Problem]:
 
     found: dict[tuple[Path, int, str], Problem] = {}
     project = book.project
+    from .components import component_texts
+
     _PROJECT_COVERED[:] = [project_codepoints(project.root)]
-    for chapter in book.chapters:
+    for chapter in (*((book.opening,) if book.opening else ()), *book.chapters):
         section = chapter.section
         for line, text in _printed_body_lines(chapter):
             _report(found, section.path, line, text)
         for value in (section.meta.title, section.meta.summary):
             _report_value(found, section.path, value)
-        for path, line, text in chart_texts(project, section):
+        for path, line, text in (*chart_texts(project, section), *component_texts(project, section)):
             _report(found, path, line, text)
     config = project.config
     if project.config_path is not None:

@@ -237,8 +237,8 @@ class _BookTreeprocessor(Treeprocessor):
         root[:] = []
         current: ET.Element | None = None
         for child in children:
-            if child.tag == "h2":
-                slug = part_slug(heading_text(child, self.md))
+            if child.tag == "h2":  # `## 핵심 요점 {#key-points}`: a translation keeps the part's slug
+                slug = child.get("id") or part_slug(heading_text(child, self.md))
                 current = ET.SubElement(root, "section", {"class": f"part part-{slug}"})
             (current if current is not None else root).append(child)
 
@@ -355,19 +355,26 @@ _CONVERTED: Recent[tuple[str, tuple[str, ...]]] = Recent(256)
 `_conversion_key`. A warm process (watch, preview) converts only the chapters an edit changed."""
 
 
-def render_markdown(text: str, chapter_id: str, notes: NoteState, fences: Fences | None = None) -> str:
-    """Convert one chapter's Markdown to an HTML fragment (`fences`: how its fenced divs are dressed)."""
+def render_markdown(text: str, chapter_id: str, notes: NoteState, fences: Fences | None = None,
+                    quotes: tuple[str, ...] | None = None) -> str:
+    """Convert one chapter's Markdown to an HTML fragment (`fences`: how its fenced divs are dressed;
+    `quotes`: the language's “ ” ‘ ’, see l10n)."""
     fences = fences or Fences((), None, "")
 
     def convert() -> tuple[str, tuple[str, ...]]:
+        smarty: dict[str, object] = {"smart_angled_quotes": False}
+        if quotes:
+            smarty["substitutions"] = dict(zip(("left-double-quote", "right-double-quote", "left-single-quote",
+                                                "right-single-quote"), quotes, strict=True))
         md = markdown.Markdown(
             extensions=[*EXTENSIONS, BriefingExtension(chapter_id, notes), fences.extension()],
-            extension_configs=EXTENSION_CONFIGS,
+            extension_configs={**EXTENSION_CONFIGS, "smarty": smarty},
             output_format="html",
         )
         return str(md.convert(text)), tuple(notes.cited)
 
-    html, cited = _CONVERTED.get(_conversion_key(text, chapter_id + "\0" + fences.key(), notes), convert)
+    html, cited = _CONVERTED.get(_conversion_key(text, chapter_id + "\0" + fences.key(), notes) + "".join(quotes or ()),
+                                 convert)
     notes.cited[:] = cited  # the citation state after this chapter, whether converted now or before
     return html
 

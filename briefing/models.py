@@ -18,7 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from .policy import Limits, RemoteAccess
 
 SECTORS = ("mining", "digital", "climate", "health", "diplomacy", "context")
-Sector = Literal["mining", "digital", "climate", "health", "diplomacy", "context"]
+"""The sectors of a project whose briefing.yaml declares no `sectors:` (the default project's)."""
+FRAMING_SECTOR = "context"
+"""The sector of framing chapters (no memo parts, no citation-coverage check); every project has it."""
+Sector = str
 Paper = Literal["a4", "letter"]
 SLUG = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 """Edition and section names: they become file names, so never a path (no '/', '..', spaces)."""
@@ -29,6 +32,19 @@ PdfVariant = Literal[
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True)
+
+
+class SectorSpec(_Strict):
+    """One sector of the project (`sectors:` in briefing.yaml)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Sector id, as sections write it (`sector: water`).")
+    label: str = Field("", description="Name printed over the chapter title (default: the id, capitalised).")
+    colour: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$|^#[0-9a-fA-F]{3}$",
+                               description="Colour of the sector label, as #rrggbb (default: the accent colour).")
+
+    @property
+    def title(self) -> str:
+        return self.label or self.id.replace("-", " ").capitalize()
 
 
 class ProjectConfig(_Strict):
@@ -53,6 +69,14 @@ class ProjectConfig(_Strict):
     content: str = Field("content", description="Folder of the section files, relative to the project.")
     templates: str = Field("templates", description="Folder of template overrides, relative to the project.")
     styles: str = Field("styles", description="Folder of stylesheet overrides, relative to the project.")
+    sectors: tuple[SectorSpec, ...] | None = Field(
+        None, description="The project's sectors (id, label, colour); default: mining, digital, climate, health, "
+        "diplomacy. The framing sector 'context' is always there.")
+    labels: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="Printed labels to override, by language then label id "
+        "(labels: {en: {contents: In this book}}); the ids are those of briefing/locales/en.po.")
+    cut_off: dt.date | None = Field(None, description="Information cut-off: the date the facts are current to, "
+                                    "printed on the cover and in the running foot.")
     limits: Limits = Field(default_factory=Limits, description="Size caps on input files and resources (security).")
     remote: RemoteAccess = Field(default_factory=RemoteAccess,
                                  description="Remote hosts a build may fetch from (none by default).")
@@ -73,12 +97,41 @@ class ProjectConfig(_Strict):
             raise ValueError(f"'{value}' must be a folder inside the project (a relative path without '..')")
         return value
 
+    @field_validator("labels")
+    @classmethod
+    def _known_labels(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        from .l10n import known_labels, placeholders
+
+        known = known_labels()
+        for language, labels in value.items():
+            unknown = sorted(set(labels) - set(known) - {f"sector-{k[7:]}" for k in labels if k.startswith("sector-")})
+            if unknown:
+                raise ValueError(f"labels.{language}: unknown label {', '.join(repr(u) for u in unknown)} "
+                                 "(the ids are those of briefing/locales/en.po)")
+            for label, text in labels.items():
+                extra = placeholders(text) - placeholders(known.get(label, ""))
+                if extra:
+                    raise ValueError(f"labels.{language}.{label}: unknown placeholder {{{sorted(extra)[0]}}} "
+                                     f"(this label has {', '.join(sorted(placeholders(known.get(label, '')))) or 'none'})")
+        return value
+
     @field_validator("levels")
     @classmethod
     def _unique_levels(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if len(set(value)) != len(value):
             raise ValueError("levels must be unique")
         return value
+
+    @property
+    def sector_specs(self) -> tuple[SectorSpec, ...]:
+        """The project's sectors, with the framing sector `context` added when not declared."""
+        specs = self.sectors if self.sectors is not None else tuple(SectorSpec(id=s) for s in SECTORS)
+        if not any(spec.id == FRAMING_SECTOR for spec in specs):
+            specs = (*specs, SectorSpec(id=FRAMING_SECTOR))
+        return specs
+
+    def sector(self, sector_id: str) -> SectorSpec | None:
+        return next((spec for spec in self.sector_specs if spec.id == sector_id), None)
 
     @property
     def section_default_level(self) -> str:
@@ -92,7 +145,9 @@ class SectionMeta(_Strict):
 
     title: str = Field(min_length=1, description="Chapter title.")
     summary: str = Field("", description="One short paragraph shown under the title.")
-    sector: Sector = Field(description="mining, digital, climate, health, diplomacy, or context for framing sections.")
+    sector: Sector = Field(pattern=r"^[a-z0-9][a-z0-9-]*$",
+                           description="One of the project's sectors (`sectors:` in briefing.yaml), or context "
+                                       "for framing sections.")
     order: int = Field(0, description="Sort key among sections (lower first).")
     reviewed: dt.date | None = Field(None, description="Date of the last factual review.")
     owner: str = Field("", description="Who keeps this section up to date.")
@@ -306,6 +361,15 @@ class SectionEntry(_Strict):
     parts: PartsSpec | None = None
 
 
+class Clearance(_Strict):
+    """Who drafted and who cleared the edition, and when: printed on the cover or the last page."""
+
+    drafted: str = Field("", description="Who drafted it (name, unit, telephone).")
+    cleared: str = Field("", description="Who cleared it.")
+    date: dt.date | None = Field(None, description="When it was cleared.")
+    place: Literal["cover", "last"] = Field("cover", description="Where the block prints: cover or last page.")
+
+
 class Edition(_Strict):
     """One audience's selection of the book (`editions.yaml`)."""
 
@@ -324,6 +388,15 @@ class Edition(_Strict):
         "footnotes", description="Where notes print: at the page foot, after each chapter, or not at all "
         "(citations dropped from the text).")
     sources: bool = Field(True, description="Print the Sources list.")
+    language: str | None = Field(None, pattern=r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+                                 description="Language of this edition (BCP 47): its labels, dates and the "
+                                             "translations it picks (mining.ko.md); default: the project's.")
+    contents: bool = Field(True, description="Whether the contents page prints.")
+    cover: bool = Field(True, description="Whether the title cover prints (off when a cover note opens the edition).")
+    opening: str | None = Field(None, description="A section printed first, before the contents: a cover note.")
+    cut_off: dt.date | None = Field(None, description="Information cut-off of this edition (default: the project's).")
+    clearance: Clearance | None = Field(None, description="Drafted by, cleared by, date; on the cover or last page.")
+
 
 
 @dataclass(frozen=True)

@@ -201,18 +201,20 @@ def build(request: BuildRequest) -> BuildResult:
 
     started = time.perf_counter()
     made = make_book(request)
-    target = request.output or default_output(made.project, made.book.edition.name, request.format)
+    target = request.output or default_output(made.project, made.book.edition.name, request.format,
+                                              partial=bool(request.sections or request.exclude))
     write_atomic(target, made.data)
     pdf = made.pdf
     return BuildResult(target, made.book.edition.name, pdf.pages if pdf else None, time.perf_counter() - started,
                        made.book, made.rendered.cited, len(made.data), pdf.layout if pdf else "")
 
 
-def default_output(project: Project, edition: str, output_format: OutputFormat) -> Path:
-    """`build/<edition>.pdf` (or .html) in the project folder."""
+def default_output(project: Project, edition: str, output_format: OutputFormat, partial: bool = False) -> Path:
+    """`build/<edition>.pdf` (or .html) in the project folder; `build/<edition>.partial.pdf` for a book cut
+    down with `--section` or `--exclude`, so that it never replaces the whole edition."""
     from .write import output_in
 
-    return output_in(project.root / "build", f"{edition}.{output_format}", project.root)
+    return output_in(project.root / "build", f"{edition}{'.partial' if partial else ''}.{output_format}", project.root)
 
 
 def source_lines(book: Book, theme: Theme) -> dict[str, tuple[Path, int]]:

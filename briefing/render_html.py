@@ -7,6 +7,7 @@ it is never evaluated as a template, so `{{ 7*7 }}` in Markdown prints as writte
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from html import escape
 
@@ -16,13 +17,18 @@ from markupsafe import Markup
 
 from .charts import draw_charts
 from .crossref import collect_labels
-from .editions import Book
+from .editions import Book, Chapter
 from .errors import Problem, UserError
+from .l10n import Labels
 from .markup import NoteState, render_markdown
 from .theme import Theme
 from .urls import PROJECT_URL, THEME_URL  # re-exported: older imports name them here
 
-STYLESHEETS = ("fonts.css", "book.css")
+STYLESHEETS = ("fonts.css", "book.css", "components.css")
+_TAGS = re.compile(r"(<[^>]*>)")
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][\w-]*)")
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+_HANGUL_WORD = re.compile("[^\\s<>]*[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3][^\\s<>]*")
 
 
 @dataclass(frozen=True)
@@ -57,25 +63,40 @@ def base_url(book: Book) -> str:
 def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBook:
     """Convert the chapters and fill the book template."""
     from .cite_book import cite_book
+    from .components import draw_components
+    from .l10n import load_labels
     from .sanitize import clean_chapter, clean_html
 
+    config = book.project.config
+    labels = load_labels(book.language, book.project.root, config.labels)
     formatted = cite_book(book)
     notes = NoteState(book.project.references, formatted, book.edition.notes,
                       labels=collect_labels(c.body for c in book.chapters))
     unsafe: list[Problem] = []
-    chapters = [
-        {
-            "id": chapter.section.id,
-            "title": chapter.section.meta.title,
-            "summary": chapter.section.meta.summary,
-            "sector": chapter.section.meta.sector,
-            "level": chapter.section.level,
-            "html": Markup(draw_charts(clean_chapter(render_markdown(text, chapter.section.id, notes, chapter.fences),
-                                                     chapter.section, book.project.config, unsafe),
-                                       chapter.section, book.project, unsafe)),
+    env = _environment(theme, labels)
+
+    def chapter_context(chapter: Chapter, text: str) -> dict[str, object]:
+        section = chapter.section
+        html = render_markdown(text, section.id, notes, chapter.fences, labels.quotes)
+        html = draw_charts(clean_chapter(html, section, config, unsafe), section, book.project, unsafe)
+        html = draw_components(html, section, book.project, env, unsafe)
+        if labels.keeps_words_together:
+            html = keep_words_together(html)
+        spec = config.sector(section.meta.sector)
+        return {
+            "id": section.id,
+            "title": section.meta.title,
+            "summary": section.meta.summary,
+            "sector": section.meta.sector,
+            "sector_spec": spec,
+            "sector_label": labels.sector(section.meta.sector, spec.label if spec else "",
+                                          book.language == config.language),
+            "level": section.level,
+            "html": Markup(html),
         }
-        for chapter, text in zip(book.chapters, formatted.texts, strict=True)
-    ]
+
+    opening = chapter_context(book.opening, book.opening.body) if book.opening else None
+    chapters = [chapter_context(chapter, text) for chapter, text in zip(book.chapters, formatted.texts, strict=True)]
     if unsafe:
         raise UserError(unsafe)
     references = book.project.references
@@ -89,6 +110,10 @@ def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBoo
     ]
     paper = options.paper or book.paper
     context = {
+        "labels": labels,
+        "language": book.language,
+        "opening": opening,
+        "cut_off": book.edition.cut_off or config.cut_off,
         "config": book.project.config,
         "edition": book.edition,
         "marking": book.marking,
@@ -98,11 +123,12 @@ def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBoo
         "build_date": options.build_date,
         "draft": options.draft,
         "paper": paper,
-        "stylesheets": _stylesheets(theme, options, paper) + _project_fonts(book),
+        "stylesheets": [*_stylesheets(theme, options, paper), *_project_fonts(book),
+                        {"inline": Markup(labels.css(config.levels).replace("</", "<\\/"))}],
     }
     if options.changes is not None:
         context["changes"] = options.changes
-    html = _environment(theme).get_template("book.html.j2")
+    html = env.get_template("book.html.j2")
     try:
         return RenderedBook(html.render(context), tuple(notes.cited), paper)
     except jinja2.TemplateError as exc:
@@ -136,7 +162,29 @@ def _project_fonts(book: Book) -> list[dict[str, str]]:
     return [{"inline": Markup(css)}] if css else []
 
 
-def _environment(theme: Theme) -> jinja2.Environment:
+def keep_words_together(html: str) -> str:
+    """Korean typesetting: a line breaks between words (at spaces), never inside one.
+
+    WeasyPrint 70 ignores `word-break: keep-all`, so each word holding Hangul is set in a
+    `<span class="kw">` that may not break (`white-space: nowrap`); text inside tags, SVG and
+    preformatted blocks is left as it is.
+    """
+    out = []
+    skip = 0
+    for piece in _TAGS.split(html):
+        if piece.startswith("<"):
+            name = _TAG_NAME.match(piece)
+            if name and name.group(2).lower() in ("svg", "pre", "code", "style", "script"):
+                skip += -1 if name.group(1) else (0 if piece.endswith("/>") else 1)
+            out.append(piece)
+        elif skip or not _HANGUL.search(piece):
+            out.append(piece)
+        else:
+            out.append(_HANGUL_WORD.sub(r'<span class="kw">\g<0></span>', piece))
+    return "".join(out)
+
+
+def _environment(theme: Theme, labels: Labels | None = None) -> jinja2.Environment:
     env = SandboxedEnvironment(  # templates come from the project too: no access to Python internals
         loader=jinja2.FileSystemLoader([str(p) for p in theme.template_dirs]),
         autoescape=True,
@@ -144,7 +192,12 @@ def _environment(theme: Theme) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["longdate"] = lambda d: f"{d.day} {d.strftime('%B')} {d.year}" if d else ""
+    if labels is None:
+        env.filters["longdate"] = lambda d: f"{d.day} {d.strftime('%B')} {d.year}" if d else ""
+    else:
+        env.filters["longdate"] = labels.date
+        env.filters["level"] = labels.level
+        env.globals["labels"] = labels
     env.filters["esc"] = escape
     return env
 

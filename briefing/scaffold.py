@@ -22,22 +22,15 @@ from pathlib import Path
 import yaml
 
 from .errors import Problem, ProblemCollector, UserError
+from .models import FRAMING_SECTOR, Project
 
 STARTER_DIR = Path(__file__).resolve().parent / "starter"
 SECTION_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 RENAMED = {"_gitignore": ".gitignore"}
 """Starter files stored under another name (a dot file may be left out of a wheel)."""
-MEMO_PARTS = (
-    ("Key points", "Three to five findings, each citing its source."),
-    ("Background", "What the reader must know first, each fact with its source."),
-    ("Mongolia's policy", "The partner's stated policy and what drives it."),
-    ("Cooperation so far", "What has been agreed and done, with dates."),
-    ("Opportunities", "Where cooperation could go next, and what it would take."),
-    ("Risks and constraints", "What could go wrong, and what limits the options."),
-    ("Talking points", "What the principal should say, one point per bullet."),
-    ("Questions to expect", "What the other side may ask, with a short answer."),
-)
-"""The `##` parts of a sector chapter, in the order FORMAT.md fixes, with a hint for each."""
+SCAFFOLDS = "scaffolds"
+"""Folder of the section scaffolds in a template folder: `<sector>.md`, else `sector.md` (`context.md`
+for framing chapters). The project's `templates/scaffolds/` comes before the built-in one."""
 
 
 def init_project(target: Path, today: dt.date, title: str | None = None) -> list[Path]:
@@ -90,13 +83,20 @@ def new_section(project_dir: Path, section_id: str, sector: str, today: dt.date,
     content = project.content_dir
     target = content / f"{section_id}.md"
     taken = {s.path.stem for s in files.sections} | {s.id for s in project.sections}
+    refused = []
     if target.exists() or section_id in taken:
         owner_file = next((s.path for s in project.sections if s.id == section_id), target)
-        raise UserError([Problem(owner_file, 0, f"section '{section_id}' already exists: choose another id, "
-                                 "or edit that file")])
+        refused.append(Problem(owner_file, 0, f"section '{section_id}' already exists: choose another id, "
+                               "or edit that file"))
+    if project.config.sector(sector) is None:
+        known = ", ".join(spec.id for spec in project.config.sector_specs)
+        refused.append(Problem(project.config_path or project_dir, 0, f"unknown sector '{sector}' (this project's "
+                               f"sectors: {known}); declare it under sectors: in briefing.yaml first"))
+    if refused:
+        raise UserError(refused)
     order = max((s.meta.order for s in project.sections), default=0) + 10
     text = section_text(title or default_title(section_id), sector, order, today,
-                        owner if owner is not None else project.config.author)
+                        owner if owner is not None else project.config.author, scaffold_body(project, sector))
     try:
         with target.open("x", encoding="utf-8") as stream:  # "x": never replace a file made meanwhile
             stream.write(text)
@@ -113,14 +113,28 @@ def default_title(section_id: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def section_text(title: str, sector: str, order: int, reviewed: dt.date, owner: str) -> str:
-    """A section file: front matter, then the memo's `##` parts (sector chapters) with hints in comments."""
+def scaffold_body(project: Project, sector: str) -> str:
+    """The body a new chapter starts with: the first scaffold found along the template chain.
+
+    `scaffolds/<sector>.md`, then `scaffolds/context.md` for a framing chapter or `scaffolds/sector.md`
+    for any other, in the project's templates folder first, then the built-in theme. A scaffold is
+    plain Markdown (its hints in HTML comments, which never reach the book), copied as it is.
+    """
+    from .theme import load_theme
+
+    generic = "context.md" if sector == FRAMING_SECTOR else "sector.md"
+    for folder in load_theme(project).template_dirs:
+        for name in (f"{sector}.md", generic):
+            candidate = folder / SCAFFOLDS / name
+            if candidate.is_file():
+                return candidate.read_text("utf-8")
+    return ""
+
+
+def section_text(title: str, sector: str, order: int, reviewed: dt.date, owner: str, body: str) -> str:
+    """A section file: front matter, then the scaffold's body (the memo's `##` parts, hints in comments)."""
     front = {"title": title, "summary": "", "sector": sector, "order": order, "reviewed": reviewed, "owner": owner}
     header = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000)
-    if sector == "context":
-        body = "<!-- A framing chapter: write it as ordinary paragraphs; ## headings divide it into parts. -->\n"
-    else:
-        body = "\n".join(f"## {heading}\n\n<!-- {hint} -->\n" for heading, hint in MEMO_PARTS)
     return f"---\n{header}---\n\n{body}"
 
 

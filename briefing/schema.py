@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .models import Edition, ProjectConfig, SectionMeta
+from .models import FRAMING_SECTOR, SECTORS, Edition, ProjectConfig, SectionMeta
 from .write import write_atomic
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -33,19 +33,30 @@ EDITION_DESCRIPTIONS = {
 """Hover help for the edition keys whose model fields carry no description of their own."""
 
 
-def project_schemas() -> dict[str, dict[str, Any]]:
-    """File name → JSON Schema, for briefing.yaml, a section's front matter and editions.yaml."""
+def project_schemas(sectors: tuple[str, ...] | None = None) -> dict[str, dict[str, Any]]:
+    """File name → JSON Schema, for briefing.yaml, a section's front matter and editions.yaml.
+
+    `sectors`: the project's sector ids (default: the built-in list), an enumeration in the schemas.
+    """
+    names = list(dict.fromkeys((*(sectors or SECTORS), FRAMING_SECTOR)))
+    section = SectionMeta.model_json_schema()
+    section["properties"]["sector"]["enum"] = names
+    editions = _editions_schema()
+    entry = editions["$defs"].get("SectionEntry", {}).get("properties", {}).get("sector", {})
+    for option in entry.get("anyOf", []):
+        if option.get("type") == "string":
+            option["enum"] = names
     return {
         "briefing.schema.json": _document(ProjectConfig.model_json_schema(), "briefing.yaml"),
-        "section.schema.json": _document(SectionMeta.model_json_schema(), "Section front matter (content/<id>.md)"),
-        "editions.schema.json": _editions_schema(),
+        "section.schema.json": _document(section, "Section front matter (content/<id>.md)"),
+        "editions.schema.json": editions,
     }
 
 
-def write_schemas(folder: Path) -> list[Path]:
+def write_schemas(folder: Path, sectors: tuple[str, ...] | None = None) -> list[Path]:
     """Write every schema into `folder` (atomically, one file each); return the paths."""
     written = []
-    for name, schema in project_schemas().items():
+    for name, schema in project_schemas(sectors).items():
         data = (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
         written.append(write_atomic(folder / name, data))
     return written

@@ -34,11 +34,24 @@ def validate_project(files: ProjectFiles, problems: ProblemCollector | None = No
     config = _validate_config(files.config, problems)
     levels = config.levels if config else ("public", "internal", "restricted")
     default_level = config.section_default_level if config else "internal"
-    sections = _validate_sections(files.sections, levels, default_level, problems)
+    sectors = frozenset(spec.id for spec in config.sector_specs) if config else None
+    from .translations import is_translation, validate_translations
+
+    originals = tuple(source for source in files.sections if not is_translation(source.path))
+    sections = _validate_sections(originals, levels, default_level, problems, sectors)
+    translations = validate_translations(tuple(s for s in files.sections if is_translation(s.path)), sections,
+                                         problems)
     csl_items: dict[str, Any] = {}
     references = _validate_references(files.references, problems, csl_items)
     editions = _validate_editions(files.editions, sections, levels, problems)
     problems.extend(_authoring_problems(sections, editions))
+    from .citations import citation_problems
+
+    citable = set(references) | set(_written_reference_ids(files.references))
+    for translation in translations.values():  # the originals' keys are resolved with the sections
+        problems.extend(citation_problems(translation.path, translation.body, translation.body_line, citable))
+    if config:
+        _check_edition_sectors(config, files.config, files.editions, editions, problems)
     if config and config.default_edition and editions and config.default_edition not in editions:
         line = _key_line(files.config, "default_edition")
         problems.add(files.config.path, line, f"default_edition '{config.default_edition}' is not in editions.yaml "
@@ -55,7 +68,8 @@ def validate_project(files: ProjectFiles, problems: ProblemCollector | None = No
         references_path=files.references.path if files.references else None,
         editions_path=files.editions.path if files.editions else None,
         config_path=files.config.path,
-        extra={"written_references": _written_reference_ids(files.references), "csl_items": csl_items},
+        extra={"written_references": _written_reference_ids(files.references), "csl_items": csl_items,
+               "translations": translations},
     )
 
 
@@ -119,7 +133,7 @@ def split_front_matter(source: SourceText) -> tuple[str, int, str, int] | Proble
 
 
 def _validate_sections(sources: tuple[SourceText, ...], levels: tuple[str, ...], default_level: str,
-                       problems: ProblemCollector) -> list[Section]:
+                       problems: ProblemCollector, sectors: frozenset[str] | None = None) -> list[Section]:
     sections: list[Section] = []
     seen: dict[str, Path] = {}
     for source in sources:
@@ -141,6 +155,10 @@ def _validate_sections(sources: tuple[SourceText, ...], levels: tuple[str, ...],
         problems.extend(classify(body, source.path, body_line, levels, None).problems)
         if meta is None:
             continue
+        if sectors is not None and meta.sector not in sectors:
+            problems.add(source.path, line_of(data, ("sector",), front_line),
+                         f"unknown sector '{meta.sector}' (this project's sectors: {', '.join(sorted(sectors))}; "
+                         "declare it under sectors: in briefing.yaml)" + _suggest(meta.sector, set(sectors)))
         level = meta.level or default_level
         if level not in levels:
             problems.add(source.path, line_of(data, ("level",), front_line),
@@ -252,8 +270,30 @@ def _validate_editions(source: SourceText | None, sections: list[Section], level
                 problems.add(source.path, entry_line, f"edition '{name}' names a missing section '{section_id}'"
                              + _suggest(section_id, known))
         problems.extend(_parts_problems(edition, body, sections, source.path, line))
+        if edition.opening and edition.opening not in known:
+            problems.add(source.path, line_of(body, ("opening",), line),
+                         f"edition '{name}': opening names a missing section '{edition.opening}'"
+                         + _suggest(edition.opening, known))
         editions[str(name)] = edition
     return editions
+
+
+def _check_edition_sectors(config: ProjectConfig, config_source: SourceText, source: SourceText | None,
+                           editions: dict[str, Edition], problems: ProblemCollector) -> None:
+    """Sectors are declared once (`sectors:` in briefing.yaml); an edition may take only a declared one."""
+    ids = [spec.id for spec in config.sectors or ()]
+    if len(set(ids)) != len(ids):
+        problems.add(config_source.path, _key_line(config_source, "sectors"), "sectors: each id may appear only once")
+    if source is None:
+        return
+    known = {spec.id for spec in config.sector_specs}
+    for name, edition in editions.items():
+        for entry in edition.sections or ():
+            if isinstance(entry, SectionEntry) and entry.sector and entry.sector not in known:
+                line = next((n for n, text in enumerate(source.text.split("\n"), 1)
+                             if f"sector: {entry.sector}" in text), 1)
+                problems.add(source.path, line, f"edition '{name}' names an unknown sector '{entry.sector}'"
+                             + _suggest(entry.sector, known))
 
 
 def _suggest(name: str, known: set[str]) -> str:

@@ -138,7 +138,19 @@ def test_exclude_leaves_a_section_out(tmp_path: Path) -> None:
     project = copy_fixture("basic", tmp_path)
     result = run_briefing("build", "--exclude", "digital", cwd=project)
     assert result.code == 0, result.stderr
-    assert _chapter_titles(project / "build" / "full.pdf") == ["Mining Chapter", "Climate Chapter"]
+    assert "wrote build/full.partial.pdf" in result.stdout  # a partial book never replaces the whole edition
+    assert _chapter_titles(project / "build" / "full.partial.pdf") == ["Mining Chapter", "Climate Chapter"]
+    assert not (project / "build" / "full.pdf").exists()
+
+
+def test_a_partial_build_keeps_the_whole_book(tmp_path: Path) -> None:
+    project = copy_fixture("basic", tmp_path)
+    assert run_briefing("build", cwd=project).code == 0
+    whole = (project / "build" / "full.pdf").read_bytes()
+    result = run_briefing("build", "--section", "climate", cwd=project)
+    assert result.code == 0, result.stderr
+    assert _chapter_titles(project / "build" / "full.partial.pdf") == ["Climate Chapter"]
+    assert (project / "build" / "full.pdf").read_bytes() == whole
 
 
 def test_html_format_is_one_self_contained_file(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 
@@ -10,9 +11,9 @@ import pytest
 import yaml
 from conftest import REPO, pdf_pages_text, run_briefing
 
-MEMO_SLUGS = ["key-points", "background", "mongolias-policy", "cooperation-so-far", "opportunities",
+MEMO_SLUGS = ["key-points", "background", "the-partners-position", "cooperation-so-far", "opportunities",
               "risks-and-constraints", "talking-points", "questions-to-expect"]
-"""The sector chapter's parts, in the order FORMAT.md fixes."""
+"""The sector chapter's parts, in the order of a ministry memo."""
 
 
 def _front_matter(path: Path) -> dict[str, object]:
@@ -75,13 +76,13 @@ def test_the_starter_passes_check(started: Path) -> None:
 
 
 def test_new_section_has_its_front_matter_and_memo_parts_and_the_next_build_shows_it(started: Path) -> None:
-    result = run_briefing("new", "critical-minerals", "--sector", "mining", cwd=started)
+    result = run_briefing("new", "critical-minerals", "--sector", "economy", cwd=started)
     assert result.code == 0, result.stderr
     path = started / "content" / "critical-minerals.md"
     assert "created content/critical-minerals.md" in result.stdout
     meta = _front_matter(path)
     assert meta["title"] == "Critical minerals"
-    assert meta["sector"] == "mining"
+    assert meta["sector"] == "economy"
     assert meta["reviewed"] == dt.date.today()
     assert meta["owner"] == "Your desk"  # the author in briefing.yaml
     others = [_front_matter(p)["order"] for p in (started / "content").glob("*.md") if p != path]
@@ -96,6 +97,7 @@ def test_new_section_has_its_front_matter_and_memo_parts_and_the_next_build_show
     assert built.code == 0, built.stderr
     pages = pdf_pages_text(started / "build" / "full.pdf")
     assert any("Critical minerals" in page and "key points" in page.lower() for page in pages)
+    assert any("Critical minerals" in page and "Trade and investment" in page for page in pages)  # the sector's label
     assert "Critical minerals" in pages[1]  # in the contents too
     checked = run_briefing("check", cwd=started)
     assert checked.code == 0, checked.stdout + checked.stderr
@@ -115,7 +117,7 @@ def test_new_context_section_with_title_and_owner(started: Path) -> None:
 def test_new_refuses_an_existing_id(started: Path) -> None:
     existing = started / "content" / "diplomacy.md"
     before = existing.read_bytes()
-    result = run_briefing("new", "diplomacy", "--sector", "mining", cwd=started)
+    result = run_briefing("new", "diplomacy", "--sector", "economy", cwd=started)
     assert result.code == 1
     assert "content/diplomacy.md: section 'diplomacy' already exists" in result.stderr
     assert existing.read_bytes() == before
@@ -126,9 +128,9 @@ def test_new_refuses_an_id_taken_in_front_matter(tmp_path: Path) -> None:
     assert run_briefing("init", project).code == 0
     renamed = project / "content" / "mongolia.md"
     (project / "content" / "diplomacy.md").rename(renamed)
-    text = renamed.read_text("utf-8").replace("sector: diplomacy", "sector: diplomacy\nid: diplomacy")
+    text = renamed.read_text("utf-8").replace("sector: politics", "sector: politics\nid: diplomacy")
     renamed.write_text(text, "utf-8")
-    result = run_briefing("new", "diplomacy", "--sector", "health", cwd=project)
+    result = run_briefing("new", "diplomacy", "--sector", "security", cwd=project)
     assert result.code == 1
     assert "content/mongolia.md: section 'diplomacy' already exists" in result.stderr
     assert not (project / "content" / "diplomacy.md").exists()
@@ -143,10 +145,59 @@ def test_new_refuses_an_id_that_cannot_be_a_file_name(started: Path, bad_id: str
 
 
 def test_new_refuses_an_unknown_sector(started: Path) -> None:
-    result = run_briefing("new", "space", "--sector", "space", cwd=started)
-    assert result.code == 2
-    assert "'space' is not one of" in result.stderr
+    result = run_briefing("new", "space", "--sector", "mining", cwd=started)  # the default project's, not this one's
+    assert result.code == 1
+    assert "briefing.yaml: unknown sector 'mining' (this project's sectors: politics, economy, development, " \
+           "security, context)" in result.stderr
+    assert "Traceback" not in result.stderr
     assert not (started / "content" / "space.md").exists()
+
+
+def test_a_new_project_has_no_word_of_the_default_book(started: Path) -> None:
+    words = re.compile(r"korea|mongol|ulaanbaatar|seoul|hangul|mining|critical.minerals", re.IGNORECASE)
+    for path in sorted(started.rglob("*")):
+        if path.is_file() and "build" not in path.relative_to(started).parts:
+            text = path.read_text("utf-8").replace("critical-minerals", "").replace("Critical minerals", "")
+            assert not words.search(text), (path, words.search(text))
+
+
+def test_new_takes_its_parts_from_the_projects_scaffold(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    assert run_briefing("init", project).code == 0
+    scaffolds = project / "templates" / "scaffolds"
+    scaffolds.mkdir()
+    (scaffolds / "sector.md").write_text("## Key points\n\n## Our asks\n", "utf-8")
+    (scaffolds / "security.md").write_text("## Threat picture\n\n## Talking points\n", "utf-8")
+    assert run_briefing("new", "water", "--sector", "development", cwd=project).code == 0
+    assert run_briefing("new", "border", "--sector", "security", cwd=project).code == 0
+    water = (project / "content" / "water.md").read_text("utf-8")
+    border = (project / "content" / "border.md").read_text("utf-8")
+    assert water.endswith("---\n\n## Key points\n\n## Our asks\n")
+    assert border.endswith("---\n\n## Threat picture\n\n## Talking points\n")
+
+
+def test_sectors_come_from_the_project_with_their_label_and_colour(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    assert run_briefing("init", project).code == 0
+    config = project / "briefing.yaml"
+    config.write_text(config.read_text("utf-8").replace("  - {id: security, label: Security}",
+                                                        "  - {id: water, label: Water and sanitation}"), "utf-8")
+    assert run_briefing("new", "rivers", "--sector", "water", "--title", "Shared rivers", cwd=project).code == 0
+    built = run_briefing("build", cwd=project)
+    assert built.code == 0, built.stderr
+    pages = pdf_pages_text(project / "build" / "full.pdf")
+    assert any("Water and sanitation" in page and "Shared rivers" in page for page in pages)
+    diplomacy = project / "content" / "diplomacy.md"
+    diplomacy.write_text(diplomacy.read_text("utf-8").replace("sector: politics", "sector: securty"), "utf-8")
+    editions = project / "content" / "editions.yaml"
+    editions.write_text(editions.read_text("utf-8").replace("      - {id: diplomacy", "      - {sector: watr}\n"
+                                                            "      - {id: diplomacy"), "utf-8")
+    refused = run_briefing("build", cwd=project)
+    assert refused.code == 1
+    assert "content/diplomacy.md:4: unknown sector 'securty'" in refused.stderr  # both problems in one run
+    assert "content/editions.yaml:12: edition 'summary' names an unknown sector 'watr' — did you mean 'water'?" \
+        in refused.stderr
+    assert "Traceback" not in refused.stderr
 
 
 def test_new_outside_a_project_says_how_to_start_one(tmp_path: Path) -> None:
@@ -178,13 +229,6 @@ def test_init_accepts_an_empty_folder_and_a_title(tmp_path: Path) -> None:
     assert result.code == 0, result.stderr
     config = yaml.safe_load((tmp_path / "briefing.yaml").read_text("utf-8"))
     assert config["title"] == "Korea–Mongolia: mining"
-
-
-def test_new_knows_the_same_sectors_as_the_models() -> None:
-    from briefing.commands.new import SECTORS
-    from briefing.models import SECTORS as MODEL_SECTORS
-
-    assert SECTORS == MODEL_SECTORS
 
 
 def test_the_wheel_carries_the_starter_project_and_the_preview_page(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 from conftest import REPO, copy_fixture
@@ -12,10 +13,17 @@ from pypdf import PdfReader
 
 def test_wheel_install_builds_a_project_in_another_folder(tmp_path: Path) -> None:
     venv = tmp_path / "venv"
-    # System site-packages supply the (large) dependencies; briefing itself is installed from
-    # this checkout as a regular wheel, so its templates and styles must come from package data.
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    # The (large) dependencies come from the environment running the tests (a virtual environment
+    # or the system's), through a .pth file placed after the new environment's own packages; briefing
+    # itself is installed from this checkout as a regular wheel, so its templates and styles must
+    # come from package data.
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
+    where_packages = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    purelib = subprocess.run([str(python), "-c", where_packages], capture_output=True, text=True,
+                             check=True).stdout.strip()
+    ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (Path(purelib) / "zz-test-dependencies.pth").write_text("\n".join(sorted(ours)) + "\n", "utf-8")
     install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", str(REPO)],
                              capture_output=True, text=True, check=False)
     assert install.returncode == 0, install.stderr

@@ -55,6 +55,12 @@ def errors(validator: Draft202012Validator, data: Any) -> list[str]:
 
 @pytest.mark.parametrize("project", [FIXTURES / "basic", STARTER, REPO], ids=["basic-fixture", "starter", "default"])
 def test_schemas_accept_the_project_files(schemas: dict[str, Draft202012Validator], project: Path) -> None:
+    declared = load(project / "briefing.yaml").get("sectors")
+    if declared:  # the project's own sectors: its schemas are written from inside it (see the next test)
+        from briefing.schema import project_schemas
+
+        schemas = {name: Draft202012Validator(schema)
+                   for name, schema in project_schemas(tuple(s["id"] for s in declared)).items()}
     assert errors(schemas["briefing.schema.json"], load(project / "briefing.yaml")) == []
     assert errors(schemas["editions.schema.json"], load(project / "content" / "editions.yaml")) == []
     sections = sorted((project / "content").glob("*.md"))
@@ -82,6 +88,14 @@ def test_schemas_refuse_unknown_keys_and_wrong_values(schemas: dict[str, Draft20
     change(data)
     found = errors(schemas[name], data)
     assert any(expected in message for message in found), found
+
+
+def test_schema_inside_a_project_enumerates_its_sectors(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    assert run_briefing("init", project).code == 0
+    assert run_briefing("schema", cwd=project).code == 0
+    section = json.loads((project / "schemas" / "section.schema.json").read_text("utf-8"))
+    assert section["properties"]["sector"]["enum"] == ["politics", "economy", "development", "security", "context"]
 
 
 def test_the_build_refuses_what_the_schema_refuses(tmp_path: Path) -> None:

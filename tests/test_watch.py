@@ -39,7 +39,7 @@ def test_watch_rebuilds_on_edit_and_keeps_the_last_good_pdf_when_input_breaks(tm
         section.write_text(good.replace("sector: climate", "sector: weather"), "utf-8")
         line = _line_of(section, "sector:")
         error = watch.wait_for(r"^content/climate\.md:\d+: ", "stderr")
-        assert error.startswith(f"content/climate.md:{line}: front-matter 'sector'"), error
+        assert error.startswith(f"content/climate.md:{line}: unknown sector 'weather'"), error
         assert "weather" in error or "climate" in error  # says what is wrong
         watch.wait_for(r"build failed .* last good output is kept", "stderr")
         assert _sha(pdf) == second  # byte-identical: the broken input never reached the PDF

@@ -20,7 +20,7 @@ from .finding import Finding, finding
 from .sentences import Sentence, mask_markup, sentence_starts
 from .units import SectionText, Unit
 
-EXEMPT_PARTS = frozenset({"talking-points", "questions-to-expect"})
+EXEMPT_PARTS = frozenset({"talking-points", "questions-to-expect", "press-lines"})  # what to say, not facts
 COMMON_WORDS = frozenset({
     "a", "about", "after", "all", "also", "although", "an", "and", "any", "as", "at", "because", "before",
     "both", "but", "by", "can", "could", "despite", "do", "does", "each", "either", "even", "every", "few",

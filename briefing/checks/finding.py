@@ -34,6 +34,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "stale-review": ("warning", "a section's reviewed date is older than the project's review interval"),
     "no-review-date": ("warning", "a section has no reviewed date"),
     "over-budget": ("warning", "a section runs to more pages than its pages: budget"),
+    "stale-translation": ("warning", "the original of a translation changed since the version it translates"),
+    "missing-translation": ("warning", "an edition in another language prints a section with no translation into it"),
     "notice": ("warning", "a warning from loading or validating the project"),
 }
 

@@ -16,7 +16,7 @@ from ..errors import ProblemCollector, UserError
 from ..models import Project
 from .budget import ChapterPages
 from .factcheck import FactCheck
-from .finding import Finding, from_problem, sort_findings
+from .finding import Finding, finding, from_problem, sort_findings
 
 if TYPE_CHECKING:
     from ..citations import CitationIndex
@@ -124,14 +124,18 @@ def _check_editions(project: Project, options: CheckOptions, report: CheckReport
     from ..render_html import RenderOptions
     from ..source_date import source_date
     from ..theme import load_theme
+    from ..translations import stale_translations
 
-    found: list[Finding] = []
+    found: list[Finding] = [finding(p.path, p.line, "stale-translation", p.message)
+                            for p in stale_translations(project.extra.get("translations", {}))]
     theme = load_theme(project)
     options_html = RenderOptions(build_date=source_date(project))
     names: list[str | None] = [*project.editions] or [None]  # None: the default edition
     for name in names:
         try:
             book = select_edition(project, name)
+            found += [finding(p.path, p.line, "missing-translation", f"edition '{book.edition.name}': {p.message}")
+                      for p in book.notices]
         except UserError as error:
             found += [from_problem(p, "edition") for p in error.problems]
             continue

@@ -61,6 +61,8 @@ def build(project_dir: Path | None, edition: str | None, sections: tuple[str, ..
     result = run_build(request)
     for warning in result.book.project.extra.get("warnings", ()):  # Markdown briefing does not print as written
         console.problem(warning.format(), warning.severity)
+    for notice in result.book.notices:  # a chapter printed in the original language: said, not hidden
+        console.problem(notice.format(), "warning")
     stamp.record(result.path, result.pages)
     pages = f"{result.pages} pages, " if result.pages is not None else ""
     console.say(f"wrote {display_path(result.path)} ({pages}{result.seconds:.1f} s)", "good")

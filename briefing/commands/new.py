@@ -9,15 +9,31 @@ import click
 
 from .options import project_option, resolve_project
 
-SECTORS = ("mining", "digital", "climate", "health", "diplomacy", "context")
-"""The sectors of `models.SECTORS`, repeated here so that `--help` and completion need no pydantic."""
+
+def _complete_sector(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion: the sectors in the project's briefing.yaml (read with PyYAML only, no validation)."""
+    from ..load import find_project
+
+    try:
+        import yaml
+
+        root = find_project(ctx.params.get("project_dir") or Path.cwd())
+        data = yaml.safe_load((root / "briefing.yaml").read_text("utf-8")) or {}
+        declared = [str(s.get("id")) for s in data.get("sectors") or () if isinstance(s, dict)]
+    except Exception:  # completion never fails loudly
+        declared = []
+    from ..models import FRAMING_SECTOR, SECTORS
+
+    names = [*(declared or SECTORS), FRAMING_SECTOR]
+    return [name for name in dict.fromkeys(names) if name.startswith(incomplete)]
 
 
 @click.command()
 @project_option
 @click.argument("section_id", metavar="SECTION_ID")
-@click.option("--sector", required=True, type=click.Choice(SECTORS),
-              help="The chapter's sector; 'context' for a framing chapter without the memo parts.")
+@click.option("--sector", required=True, metavar="SECTOR", shell_complete=_complete_sector,
+              help="The chapter's sector, one of sectors: in briefing.yaml; 'context' for a framing chapter "
+                   "without the memo parts.")
 @click.option("--title", metavar="TEXT",
               help="Chapter title (default: from the id, 'critical-minerals' → 'Critical minerals').")
 @click.option("--owner", metavar="TEXT", help="Who keeps the chapter up to date (default: author in briefing.yaml).")

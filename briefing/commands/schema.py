@@ -20,8 +20,21 @@ def schema(folder: Path) -> None:
     from ..errors import display_path
     from ..schema import write_schemas
 
-    for path in write_schemas(folder):
+    for path in write_schemas(folder, _project_sectors()):
         console.say(f"wrote {display_path(path)}", "good")
     console.detail("VS Code: add to .vscode/settings.json: "
                    '"yaml.schemas": {"' + display_path(folder / "briefing.schema.json") + '": "briefing.yaml", "'
                    + display_path(folder / "editions.schema.json") + '": "content/editions.yaml"}')
+
+
+def _project_sectors() -> tuple[str, ...] | None:
+    """The sector ids of the project around the current folder (`sectors:` in briefing.yaml), if any."""
+    import yaml
+
+    from ..load import find_project
+
+    try:
+        data = yaml.safe_load((find_project(Path.cwd()) / "briefing.yaml").read_text("utf-8")) or {}
+        return tuple(str(s["id"]) for s in data.get("sectors") or () if isinstance(s, dict) and "id" in s) or None
+    except Exception:  # outside a project, or a briefing.yaml that check will report: the built-in list
+        return None
