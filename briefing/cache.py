@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .build_date import build_date_inputs
-from .inputs import Folders, LinkedFolderError, folder_names, input_entries, is_below
+from .inputs import Folders, LinkedFolderError, folder_names, input_entries
 from .sealed import read_json, seal_json
 
 try:  # the blake2 module alone: importing hashlib also loads OpenSSL, a tenth of this path's time
@@ -104,11 +104,12 @@ def fingerprint(root: Path, options: dict[str, object], exclude: tuple[Path, ...
         hash_tree(digest, str(root), "", {str(p) for p in exclude}, counter, known=known, project_level=True,
                   folders=folder_names(root))
         package = Path(__file__).resolve().parent
+        # The theme and the code always count, even inside the project (the default project is the
+        # repository itself): the project's input set holds neither Python files nor, say, a theme
+        # folder the configuration does not name.
         for folder in _theme_dirs(package):
-            if not is_below(folder, root):
-                hash_tree(digest, str(folder), f"<theme>/{folder.name}/", set(), counter, known=known)
-        if not is_below(package, root):
-            hash_tree(digest, str(package), "<briefing>/", set(), counter, known=known)
+            hash_tree(digest, str(folder), f"<theme>/{folder.name}/", set(), counter, known=known)
+        hash_tree(digest, str(package), "<briefing>/", set(), counter, known=known)
     except (OSError, TooBigError):
         return None
     digest.update(libraries().encode())

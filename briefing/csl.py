@@ -35,8 +35,9 @@ from typing import Any
 from .citations import CitationGroup, find_citations, footnote_definitions, footnote_references, mask_code
 from .pandoc_html import Node, blocks_html
 
-PLACEHOLDER = "\ue000{}\ue001"
-"""What a citation becomes in the Markdown before conversion (private-use characters Markdown leaves alone)."""
+PLACEHOLDER = "\ue010{}\ue011"
+"""What a citation becomes in the Markdown before conversion (private-use characters Markdown leaves alone;
+not U+E000/U+E001, which fenced_divs uses to mark fence lines)."""
 CACHE_VERSION = "1"
 
 

@@ -77,7 +77,7 @@ class NoteState:
         return self.formatted.citations.get(index) if self.formatted is not None else None
 
 
-_PLACEHOLDER = "\ue000(?P<index>\\d+)\ue001"
+_PLACEHOLDER = "\ue010(?P<index>\\d+)\ue011"
 
 
 class _CitationPattern(InlineProcessor):
