@@ -20,8 +20,8 @@ RUNS = 3
 
 
 def measure(project_dir: Path) -> tuple[int, int, list[float], list[float]]:
-    from briefing.cite_book import cite_book
-    from briefing.editions import select_edition
+    from briefing.book.cite_book import cite_book
+    from briefing.book.editions import select_edition
     from briefing.pipeline import prepare
 
     project, _ = prepare(project_dir)

@@ -1,7 +1,7 @@
 """Measure single levers in one process (CPU seconds, median of N): `python benchmarks/levers.py [PROJECT] [N]`.
 
 - HarfBuzz's subsetter (Debian's libharfbuzz-subset0) against fontTools' for `write_pdf`;
-- the footnote layout cache (briefing/footnote_cache.py) on a single WeasyPrint pass;
+- the footnote layout cache (briefing/pdf/parts/footnote_cache.py) on a single WeasyPrint pass;
 - one FontConfiguration for every render against a new one per render (memory after N renders);
 - what `briefing --help`, `list` and `check` import (`python -X importtime`).
 """
@@ -41,15 +41,15 @@ def main() -> None:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from briefing.editions import select_edition
-    from briefing.fetch import make_fetcher
-    from briefing.footnote_cache import footnote_layout_cache
+    from briefing.book.editions import select_edition
+    from briefing.book.render_html import RenderOptions, base_url, render_html
+    from briefing.pdf.parts.footnote_cache import footnote_layout_cache
+    from briefing.pdf.render_pdf import font_configuration
     from briefing.pipeline import prepare
-    from briefing.policy import sandbox_policy
-    from briefing.render_html import RenderOptions, base_url, render_html
-    from briefing.render_pdf import font_configuration
-    from briefing.source_date import source_date
-    from briefing.theme import load_theme
+    from briefing.project.source_date import source_date
+    from briefing.project.theme import load_theme
+    from briefing.safety.fetch import make_fetcher
+    from briefing.safety.policy import sandbox_policy
 
     project, _ = prepare(project_dir)
     book = select_edition(project, None)

@@ -57,10 +57,10 @@ def _references(project_dir: Path, content: str) -> list[dict[str, Any]]:
 def prepare(project_dir: Path, folder: Path, output: Path,
             edition: str | None = None) -> tuple[list[str], dict[str, str]]:
     """Write Pandoc's inputs into `folder`; return the command line and the environment to run it."""
-    from briefing.editions import select_edition
+    from briefing.book.editions import select_edition
+    from briefing.book.render_html import STYLESHEETS
     from briefing.pipeline import prepare as prepare_project
-    from briefing.render_html import STYLESHEETS
-    from briefing.theme import load_theme
+    from briefing.project.theme import load_theme
 
     folder.mkdir(parents=True, exist_ok=True)
     project, _ = prepare_project(project_dir)

@@ -30,21 +30,21 @@ def main() -> None:
     parser.add_argument("--project", type=Path, default=REPO)
     args = parser.parse_args()
 
-    from briefing.reproducible import isolate_fonts
+    from briefing.pdf.reproducible import isolate_fonts
 
     isolate_fonts()
     import weasyprint.document as document
     import weasyprint.layout as layout
 
-    import briefing.part_layout as part_layout
-    from briefing.editions import select_edition
-    from briefing.parts import split_book
+    import briefing.pdf.parts.layout as part_layout
+    from briefing.book.editions import select_edition
+    from briefing.book.render_html import RenderOptions, base_url, render_html
+    from briefing.pdf.parts.split import split_book
+    from briefing.pdf.render_pdf import font_configuration
     from briefing.pipeline import prepare
-    from briefing.policy import sandbox_policy
-    from briefing.render_html import RenderOptions, base_url, render_html
-    from briefing.render_pdf import font_configuration
-    from briefing.source_date import source_date
-    from briefing.theme import load_theme
+    from briefing.project.source_date import source_date
+    from briefing.project.theme import load_theme
+    from briefing.safety.policy import sandbox_policy
 
     project, _ = prepare(args.project)
     book = select_edition(project, None, (), ())

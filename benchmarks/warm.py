@@ -3,7 +3,7 @@
 Run by `benchmarks/run.py` as `python benchmarks/warm.py PROJECT OUTPUT RUNS`; prints one JSON
 line: the seconds of each timed rebuild. The process builds once first (imports, worker
 processes, caches), exactly as `briefing build --watch` and `briefing preview` do through
-`briefing.watch.run_build`, and rebuilds once after an untimed edit; each timed rebuild then
+`briefing.live.watch.run_build`, and rebuilds once after an untimed edit; each timed rebuild then
 follows an edit of one sentence to a text not built before. The
 watch's own debounce (the wait for an editor to finish saving) is not included.
 """
@@ -46,8 +46,8 @@ def edit_sentence(path: Path, number: int) -> None:
 
 def main() -> None:
     project, output, runs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+    from briefing.live.watch import run_build
     from briefing.pipeline import BuildRequest
-    from briefing.watch import run_build
 
     request = BuildRequest(project, output=output)
     first = run_build(request, 1, ())

@@ -1,5 +1,5 @@
 """`python -m briefing`."""
 
-from briefing.fastpath import main
+from briefing.cli.entry import main
 
 main()

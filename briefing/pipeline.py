@@ -23,17 +23,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .citations import CitationIndex, resolve_citations
-from .errors import ProblemCollector, UserError
-from .load import ProjectFiles, load_project
-from .models import Project
-from .validate import validate_project
+from briefing.book.citations import CitationIndex, resolve_citations
+from briefing.errors import ProblemCollector, UserError
+from briefing.project.load import ProjectFiles, load_project
+from briefing.project.models import Project
+from briefing.project.validate import validate_project
 
 if TYPE_CHECKING:
-    from .editions import Book
-    from .render_html import RenderedBook, RenderOptions
-    from .render_pdf import RenderedPdf
-    from .theme import Theme
+    from briefing.book.editions import Book
+    from briefing.book.render_html import RenderedBook, RenderOptions
+    from briefing.pdf.render_pdf import RenderedPdf
+    from briefing.project.theme import Theme
 
 # The rendering stages (editions, Jinja, Markdown, fonts, WeasyPrint) are imported inside the
 # functions: `briefing list` and `briefing check` never import WeasyPrint.
@@ -118,10 +118,10 @@ def render_book(project: Project, theme: Theme, options: RenderOptions, problems
     links, chart data and templates: each problem goes to `problems`; None when the edition
     cannot be rendered at all.
     """
-    from .checks.structure import title_heading_problems
-    from .editions import select_edition
-    from .font_coverage import check_font_coverage
-    from .render_html import render_html
+    from briefing.book.editions import select_edition
+    from briefing.book.render_html import render_html
+    from briefing.checks.structure import title_heading_problems
+    from briefing.pdf.font_coverage import check_font_coverage
 
     try:
         book = select_edition(project, edition, sections, exclude)
@@ -146,17 +146,17 @@ def lay_out(book: Book, theme: Theme, html: str, *, pdf_variant: str | None = No
     Part by part in worker processes where that gives the same pages (`render_parts`), else
     in one WeasyPrint pass; `in_parts=False` always takes the single pass.
     """
-    from .policy import sandbox_policy
-    from .render_html import base_url
+    from briefing.book.render_html import base_url
+    from briefing.safety.policy import sandbox_policy
 
     policy = sandbox_policy(book.project, theme)
     lines = source_lines(book, theme)
     if not in_parts or finisher is not None or identifier:
-        from .render_pdf import render_pdf
+        from briefing.pdf.render_pdf import render_pdf
 
         return render_pdf(html, base_url(book), book.project.root, theme, pdf_variant=pdf_variant, created=created,
                           source_lines=lines, finisher=finisher, identifier=identifier, policy=policy)
-    from .render_route import render_book_pdf
+    from briefing.pdf.route import render_book_pdf
 
     return render_book_pdf(html, base_url(book), book.project.root, theme, pdf_variant=pdf_variant,
                            created=created, source_lines=lines, policy=policy)
@@ -164,13 +164,13 @@ def lay_out(book: Book, theme: Theme, html: str, *, pdf_variant: str | None = No
 
 def make_book(request: BuildRequest) -> MadeBook:
     """Every stage of `build` but the write: the bytes `build` would write for `request`."""
-    from .render_html import RenderOptions
-    from .source_date import source_date
-    from .theme import load_theme
+    from briefing.book.render_html import RenderOptions
+    from briefing.project.source_date import source_date
+    from briefing.project.theme import load_theme
 
     if request.format == "pdf":
-        from .render_route import start_workers
-        from .reproducible import isolate_fonts
+        from briefing.pdf.reproducible import isolate_fonts
+        from briefing.pdf.route import start_workers
 
         isolate_fonts()  # fonts come from the tool, never the machine: before WeasyPrint loads anywhere
         start_workers(request.project_dir)  # they import WeasyPrint while this process prepares the HTML
@@ -184,7 +184,7 @@ def make_book(request: BuildRequest) -> MadeBook:
     problems.raise_if_errors()
     assert made is not None  # a book that could not be rendered left an error
     book, rendered = made
-    from .leakproof import prove_no_leak
+    from briefing.safety.leakproof import prove_no_leak
 
     if request.format == "html":
         data = rendered.html.encode("utf-8")
@@ -197,7 +197,7 @@ def make_book(request: BuildRequest) -> MadeBook:
 
 def build(request: BuildRequest) -> BuildResult:
     """Build one edition of the book and write it atomically."""
-    from .write import write_atomic
+    from briefing.write import write_atomic
 
     started = time.perf_counter()
     made = make_book(request)
@@ -212,15 +212,15 @@ def build(request: BuildRequest) -> BuildResult:
 def default_output(project: Project, edition: str, output_format: OutputFormat, partial: bool = False) -> Path:
     """`build/<edition>.pdf` (or .html) in the project folder; `build/<edition>.partial.pdf` for a book cut
     down with `--section` or `--exclude`, so that it never replaces the whole edition."""
-    from .write import output_in
+    from briefing.write import output_in
 
     return output_in(project.root / "build", f"{edition}{'.partial' if partial else ''}.{output_format}", project.root)
 
 
 def source_lines(book: Book, theme: Theme) -> dict[str, tuple[Path, int]]:
     """Map resource URLs named in the content and the project's styles to their file and line, for errors."""
-    from .locate import resource_lines
-    from .render_html import base_url
+    from briefing.book.locate import resource_lines
+    from briefing.book.render_html import base_url
 
     return resource_lines((chapter.section for chapter in book.chapters), base_url(book), theme, book.project.root)
 

@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import Problem, UserError
+from briefing.errors import Problem, UserError
 
 
 def write_atomic(target: Path, data: bytes) -> Path:

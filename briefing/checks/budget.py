@@ -7,7 +7,7 @@ chapter's first page is the page of its named destination (its element id), and 
 until the next chapter (or the Sources list) starts.
 
 The measurement is kept in `build/.check-pages-<edition>.json` with a fingerprint of every
-input (`briefing.cache.fingerprint`); a later `briefing check` without `--pages` checks the
+input (`briefing.cache.stamp.fingerprint`); a later `briefing check` without `--pages` checks the
 budgets against it while no input has changed, and otherwise says they were not measured.
 """
 
@@ -18,9 +18,9 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..editions import Book
-from .finding import Finding, finding
-from .units import front_matter_line
+from briefing.book.editions import Book
+from briefing.checks.finding import Finding, finding
+from briefing.checks.units import front_matter_line
 
 
 @dataclass(frozen=True)
@@ -72,15 +72,15 @@ def measurement_path(book: Book) -> Path:
 
 def inputs_fingerprint(book: Book) -> str | None:
     """A hash of everything the layout reads (None when the project cannot be hashed cheaply)."""
-    from ..cache import fingerprint
+    from briefing.cache.stamp import fingerprint
 
     return fingerprint(book.project.root, {"check-pages": book.edition.name})
 
 
 def store_measurement(book: Book, key: str | None, measured: list[ChapterPages]) -> None:
     """Keep the measurement for later checks; failing to write it only costs a later re-measure."""
-    from ..errors import UserError
-    from ..write import write_atomic
+    from briefing.errors import UserError
+    from briefing.write import write_atomic
 
     if key is None:
         return

@@ -15,10 +15,10 @@ import itertools
 import re
 from collections.abc import Iterable
 
-from .figures import extract_figures
-from .finding import Finding, finding
-from .sentences import Sentence, mask_markup, sentence_starts
-from .units import SectionText, Unit
+from briefing.checks.figures import extract_figures
+from briefing.checks.finding import Finding, finding
+from briefing.checks.sentences import Sentence, mask_markup, sentence_starts
+from briefing.checks.units import SectionText, Unit
 
 EXEMPT_PARTS = frozenset({"talking-points", "questions-to-expect", "press-lines"})  # what to say, not facts
 COMMON_WORDS = frozenset({

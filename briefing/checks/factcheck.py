@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from ..errors import Problem
-from ..load import read_text
-from ..models import Project
-from .figures import archive_values, extract_figures, figure_in
-from .finding import Finding, finding
-from .references import ReferenceLines, plain_file_name
-from .sentences import Sentence
+from briefing.checks.figures import archive_values, extract_figures, figure_in
+from briefing.checks.finding import Finding, finding
+from briefing.checks.references import ReferenceLines, plain_file_name
+from briefing.checks.sentences import Sentence
+from briefing.errors import Problem
+from briefing.project.load import read_text
+from briefing.project.models import Project
 
 MAX_ARCHIVE_BYTES = 20 * 1024 * 1024
 ArchiveValues = tuple[set[tuple[Decimal, bool]], set[Decimal]]

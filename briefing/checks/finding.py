@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import Problem, Severity, display_path
+from briefing.errors import Problem, Severity, display_path
 
 CODES: dict[str, tuple[Severity, str]] = {
     # code: (severity, what it means)

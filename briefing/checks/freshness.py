@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..models import Project
-from .finding import Finding, finding
-from .units import front_matter_line
+from briefing.checks.finding import Finding, finding
+from briefing.checks.units import front_matter_line
+from briefing.project.models import Project
 
 
 def check_freshness(project: Project, today: dt.date, raw: dict[str, str]) -> list[Finding]:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..citations import CitationIndex, mask_code, parse_group
-from ..errors import Problem
-from ..load import SourceText
-from ..models import Project
-from ..yamlfile import LineDict, LineList, line_of, parse_yaml
-from .finding import Finding, finding
+from briefing.book.citations import CitationIndex, mask_code, parse_group
+from briefing.checks.finding import Finding, finding
+from briefing.errors import Problem
+from briefing.project.load import SourceText
+from briefing.project.models import Project
+from briefing.project.yamlfile import LineDict, LineList, line_of, parse_yaml
 
 NO_PAGES = frozenset({"webpage", "article-newspaper", "article-magazine", "post", "post-weblog", "interview"})
 """CSL types whose sources have no page numbers to point at."""

@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..errors import display_path
-from .run import CheckReport
+from briefing.checks.run import CheckReport
+from briefing.errors import display_path
 
 JSON_VERSION = 1
 

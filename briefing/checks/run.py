@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import ProblemCollector, UserError
-from ..models import Project
-from .budget import ChapterPages
-from .factcheck import FactCheck
-from .finding import Finding, finding, from_problem, sort_findings
+from briefing.checks.budget import ChapterPages
+from briefing.checks.factcheck import FactCheck
+from briefing.checks.finding import Finding, finding, from_problem, sort_findings
+from briefing.errors import ProblemCollector, UserError
+from briefing.project.models import Project
 
 if TYPE_CHECKING:
-    from ..citations import CitationIndex
-    from ..load import ProjectFiles
+    from briefing.book.citations import CitationIndex
+    from briefing.project.load import ProjectFiles
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,8 @@ class CheckReport:
 
 def check_project(project_dir: Path, options: CheckOptions) -> CheckReport:
     """Run every check on the project at `project_dir`."""
-    from ..citations import resolve_citations
-    from ..pipeline import read_project
+    from briefing.book.citations import resolve_citations
+    from briefing.pipeline import read_project
 
     collected = ProblemCollector()
     try:
@@ -87,14 +87,14 @@ def check_project(project_dir: Path, options: CheckOptions) -> CheckReport:
 def _check_text(project: Project, citations: CitationIndex, files: ProjectFiles, unknown: ProblemCollector,
                 complete: bool, options: CheckOptions, report: CheckReport, raw: dict[str, str]) -> list[Finding]:
     """Every check that reads the Markdown and the references, without rendering."""
-    from ..source_date import source_date
-    from .coverage import check_coverage
-    from .factcheck import check_facts
-    from .freshness import check_freshness
-    from .references import ReferenceLines, check_references, check_unparsed, unknown_key_findings
-    from .sentences import split_sentences
-    from .structure import check_structure
-    from .units import read_section
+    from briefing.checks.coverage import check_coverage
+    from briefing.checks.factcheck import check_facts
+    from briefing.checks.freshness import check_freshness
+    from briefing.checks.references import ReferenceLines, check_references, check_unparsed, unknown_key_findings
+    from briefing.checks.sentences import split_sentences
+    from briefing.checks.structure import check_structure
+    from briefing.checks.units import read_section
+    from briefing.project.source_date import source_date
 
     texts = [read_section(section) for section in project.sections]
     known = frozenset(project.references)
@@ -119,12 +119,12 @@ def _check_editions(project: Project, options: CheckOptions, report: CheckReport
     """Every edition is selected and rendered to HTML as a build would (the pipeline's `render_book`:
     raw-HTML audit, images, links, chart data, font coverage, `#` headings, templates), then page
     budgets on the chosen edition's layout."""
-    from ..editions import select_edition
-    from ..pipeline import render_book
-    from ..render_html import RenderOptions
-    from ..source_date import source_date
-    from ..theme import load_theme
-    from ..translations import stale_translations
+    from briefing.book.editions import select_edition
+    from briefing.book.render_html import RenderOptions
+    from briefing.pipeline import render_book
+    from briefing.project.source_date import source_date
+    from briefing.project.theme import load_theme
+    from briefing.project.translations import stale_translations
 
     found: list[Finding] = [finding(p.path, p.line, "stale-translation", p.message)
                             for p in stale_translations(project.extra.get("translations", {}))]
@@ -151,12 +151,12 @@ def _check_editions(project: Project, options: CheckOptions, report: CheckReport
         book = select_edition(project, options.edition)
     except UserError as error:
         return found + [from_problem(p, "edition") for p in error.problems]
-    from .budget import check_budgets, inputs_fingerprint, measurement_path, stored_measurement
+    from briefing.checks.budget import check_budgets, inputs_fingerprint, measurement_path, stored_measurement
 
     report.edition = book.edition.name
     if options.pages:
-        from ..pipeline import BuildRequest, make_book
-        from .budget import measure_chapters, store_measurement
+        from briefing.checks.budget import measure_chapters, store_measurement
+        from briefing.pipeline import BuildRequest, make_book
 
         made = make_book(BuildRequest(project.root, book.edition.name))  # the PDF `build` writes, kept in memory
         report.pages = measure_chapters(made.data, [chapter.section.id for chapter in made.book.chapters])

@@ -15,8 +15,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from ..citations import Citation, find_citations
-from .units import Unit
+from briefing.book.citations import Citation, find_citations
+from briefing.checks.units import Unit
 
 ABBREVIATIONS = frozenset({
     "a.m.", "al.", "amb.", "approx.", "apr.", "art.", "aug.", "ca.", "cf.", "ch.", "co.", "corp.", "dec.",

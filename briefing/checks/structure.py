@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from ..errors import Problem
-from ..models import Section
-from .finding import Finding, finding
-from .units import SectionText, read_section
+from briefing.checks.finding import Finding, finding
+from briefing.checks.units import SectionText, read_section
+from briefing.errors import Problem
+from briefing.project.models import Section
 
 _MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.I)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..blocks import iter_lines, part_slug
-from ..models import Section
+from briefing.project.blocks import iter_lines, part_slug
+from briefing.project.models import Section
 
 UnitKind = Literal["paragraph", "bullet", "table row", "definition", "note", "quotation"]
 

@@ -1,0 +1,1 @@
+"""Stages 3-5: a Project becomes one edition's book (citations, edition, Markdown, HTML)."""

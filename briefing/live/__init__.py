@@ -1,0 +1,1 @@
+"""`briefing build --watch` and `briefing preview`: rebuild and show on every change."""

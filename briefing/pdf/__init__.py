@@ -1,0 +1,1 @@
+"""Stage 6: the book's HTML becomes PDF bytes (WeasyPrint, fonts, tagging)."""

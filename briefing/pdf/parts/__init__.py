@@ -1,0 +1,1 @@
+"""The parallel, cached layout, equal to one pass: the only home of WeasyPrint internals."""

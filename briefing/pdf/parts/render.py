@@ -1,0 +1,264 @@
+"""Render the book part by part, in parallel processes, with a cache: the fast path of `render_pdf`.
+
+    split the HTML into parts (front matter, chapters) ─ parts.py
+      → lay out the parts whose page count is not cached, in parallel ─ render_pool.py, part_layout.py
+      → page offsets and total; the front matter with the contents' page numbers
+      → number and write each part's PDF (or take it from the cache) in parallel
+      → assemble one PDF ─ assemble.py
+
+Cache (`build/.cache/parts/` in the project): a part's page count and anchors are keyed by a
+hash of its HTML, its first footnote number and everything it reads besides (stylesheets,
+fonts, images, WeasyPrint and briefing versions); its PDF additionally by its first page
+number and the book's page total. An edit to one chapter therefore lays out that chapter
+only, unless its page count changes, which renumbers the chapters after it.
+
+`render_in_parts` returns None whenever it cannot promise the single pass's result (the HTML
+or styles cannot be cut, a worker failed, a resource was refused, the contents changed length):
+the caller then renders in one pass, which stays the reference.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from briefing.pdf.parts.assemble import PartPdf, assemble
+from briefing.pdf.parts.cache import PartCache, environment_key
+from briefing.pdf.parts.messages import Failed, Finished, Laid, Ready
+from briefing.pdf.parts.pool import RenderPool, Worker, WorkerDiedError, close_shared_pool, shared_pool
+from briefing.pdf.parts.split import BookPart, SplitBook, css_allows_parts, split_book, style_texts, with_stubs
+from briefing.project.theme import Theme
+from briefing.safety.fetch import SandboxPolicy
+
+
+class _AbandonError(Exception):
+    """Stop the parts path; the caller renders in one pass."""
+
+
+@dataclass(frozen=True)
+class PartsResult:
+    """The assembled book, and how it was made (for the layout report)."""
+
+    data: bytes
+    pages: int
+    warnings: tuple[str, ...]
+    laid_out: int
+    """Layouts made in this build (parts from the cache need none)."""
+    parts: int = 0
+    dropped: int = 0
+    """Parts laid out twice: over a worker's memory budget, dropped after their first layout."""
+    workers: int = 0
+    counted_from_cache: int = 0
+    """Parts whose page count and anchors came from the cache (not laid out to be counted)."""
+    pdfs_from_cache: int = 0
+    """Parts whose numbered PDF came from the cache."""
+    patches: dict[str, bool] = field(default_factory=dict)
+    """Each WeasyPrint patch and whether it was in place in every layout of this build (empty: no layout)."""
+    footnotes_reused: int = 0
+    """Footnote layouts given back by the footnote cache in this build's layouts."""
+
+
+@dataclass
+class _Job:
+    key: str
+    steps: list[tuple[Any, ...]]
+    worker: Worker | None = None
+
+
+@dataclass
+class _Run:
+    pool: RenderPool
+    replies: dict[str, Laid | Finished] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    laid_out: int = 0
+    dropped: int = 0
+    patches: dict[str, bool] = field(default_factory=dict)
+    footnotes_reused: int = 0
+
+    def run(self, jobs: list[_Job]) -> None:
+        """Run every job's steps, each job on one worker, as many at once as there are workers."""
+        waiting = list(jobs)
+        active: dict[Worker, _Job] = {}
+        while waiting or active:
+            for worker in self.pool.idle():
+                job = next((j for j in waiting if j.worker is worker), None)
+                job = job or next((j for j in waiting if j.worker is None), None)
+                if job is None:
+                    continue
+                waiting.remove(job)
+                job.worker = worker
+                step = job.steps.pop(0)
+                worker.submit(step)
+                if step[0] == "layout":
+                    worker.holds.add(step[1])
+                    self.laid_out += 1
+                active[worker] = job
+            if not active:
+                if waiting:
+                    self.pool.next_reply(120)  # a worker still starting up
+                continue
+            worker, reply = self.pool.next_reply(600)
+            if isinstance(reply, Ready):
+                continue
+            job = active.pop(worker)
+            if isinstance(reply, Failed):
+                raise _AbandonError(reply.message)
+            if not isinstance(reply, (Laid, Finished)):
+                raise _AbandonError(f"unexpected reply {type(reply).__name__} from a layout worker")
+            if reply.refusals:
+                raise _AbandonError(f"a resource was refused: {reply.refusals}"[:2000])
+            if isinstance(reply, Finished):
+                worker.holds.discard(reply.key)
+            else:
+                self._count(reply)
+                if not reply.held:
+                    worker.holds.discard(reply.key)  # over its memory budget: laid out again when finished
+                    self.dropped += 1
+            self.warnings += reply.warnings
+            self.replies[reply.key] = reply
+            if job.steps:
+                waiting.insert(0, job)
+
+    def _count(self, laid: Laid) -> None:
+        """A patch counts as active only if it was in place in every layout."""
+        for name, active in laid.patches.items():
+            self.patches[name] = self.patches.get(name, True) and active
+        if not laid.patches:
+            self.patches.setdefault("footnote_cache", False)
+        self.footnotes_reused += laid.footnotes_reused
+
+
+def render_in_parts(html: str, base_url: str, project_root: Path, theme: Theme, policy: SandboxPolicy,
+                    pool: RenderPool | None = None, cache_dir: Path | None = None,
+                    why: list[str] | None = None) -> PartsResult | None:
+    """The book's PDF made part by part, or None when only a single pass can make it faithfully
+    (the reason is appended to `why`, for the layout report)."""
+    why = why if why is not None else []
+    book = split_book(html)
+    if book is None:
+        why.append("the HTML cannot be cut into chapters")
+        return None
+    if not css_allows_parts(style_texts(theme.style_dirs)):
+        why.append("the styles make a chapter's pages depend on where it starts (@page :left/:right/:first, "
+                   "break-before: right, or chapters that do not start a page)")
+        return None
+    pool = pool or shared_pool()
+    cache = PartCache(cache_dir or project_root / "build" / ".cache" / "parts",
+                      environment_key(project_root, theme, policy))
+    run = _Run(pool)
+    try:
+        return _render(book, base_url, policy, cache, run)
+    except (_AbandonError, WorkerDiedError) as exc:
+        why.append(f"the parts path gave up: {exc}")
+        if os.environ.get("BRIEFING_DEBUG"):
+            raise
+        try:
+            pool.drop_all()
+        except WorkerDiedError:
+            close_shared_pool()  # a worker is gone: the next build starts new ones
+        return None
+    finally:
+        cache.prune()
+
+
+def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: PartCache, run: _Run) -> PartsResult:
+    front = book.parts[0]
+
+    def layout(key: str, text: str, start: int, count: int, keep: bool = False) -> tuple[Any, ...]:
+        return ("layout", key, text, base_url, policy, start, count, keep)
+
+    keys = {part.index: cache.key("flow", part.html, part.footnote_start) for part in book.parts}
+    info: dict[int, dict[str, Any]] = {}
+    wave: list[_Job] = []
+    for part in book.parts:
+        known = cache.info(keys[part.index])
+        if known is not None:
+            info[part.index] = known
+        else:
+            wave.append(_Job(keys[part.index], [layout(keys[part.index], part.html, part.footnote_start,
+                                                       part.footnotes)]))
+    run.run(sorted(wave, key=lambda job: -len(job.steps[0][2])))
+    for part in book.parts:
+        if part.index not in info:
+            laid = run.replies[keys[part.index]]
+            assert isinstance(laid, Laid)
+            info[part.index] = {"pages": laid.pages, "anchors": laid.anchors}
+            cache.store_info(keys[part.index], info[part.index])
+    counted_from_cache = len(book.parts) - len(wave)
+    held = {key for worker in run.pool.workers for key in worker.holds}
+
+    offsets, total = _offsets(book, info)
+    targets = _targets(front, book, info, offsets)
+    stub_html, stubs = with_stubs(book, front, targets)
+    front_key = cache.key("flow", stub_html, front.footnote_start)
+    jobs: list[_Job] = []
+    finals: dict[int, str] = {}
+    for part in book.parts:
+        flow_key = front_key if part is front else keys[part.index]
+        final = cache.key("pdf", flow_key, str(offsets[part.index]), str(total))
+        finals[part.index] = final
+        if cache.has_pdf(final):
+            continue
+        finish: tuple[Any, ...] = ("finish", flow_key, offsets[part.index], total, {})
+        if part is front:
+            jobs.append(_Job(flow_key, [layout(flow_key, stub_html, 0, front.footnotes, keep=True), finish]))
+        elif flow_key in held:
+            holder = next(w for w in run.pool.workers if flow_key in w.holds)
+            jobs.append(_Job(flow_key, [finish], holder))
+        else:
+            jobs.append(_Job(flow_key, [layout(flow_key, part.html, part.footnote_start, part.footnotes, keep=True),
+                                        finish]))
+    for key in held - {job.key for job in jobs}:
+        holder = next(w for w in run.pool.workers if key in w.holds)
+        holder.submit(("drop", key))
+        holder.busy = False
+        holder.holds.discard(key)
+    run.run(jobs)
+    front_done = run.replies.get(front_key)
+    if isinstance(front_done, Finished):
+        pages_with_stubs = _pdf_pages(front_done.data)
+        if pages_with_stubs - stubs != info[0]["pages"]:
+            raise _AbandonError("the contents changed length once page numbers were filled in")
+    pdfs = []
+    for part in book.parts:
+        final = finals[part.index]
+        flow_key = front_key if part is front else keys[part.index]
+        done = run.replies.get(flow_key)
+        if isinstance(done, Finished):
+            cache.store_pdf(final, done.data)
+        data = cache.pdf(final)
+        pdfs.append(PartPdf(data, info[part.index]["pages"]))
+    return PartsResult(assemble(pdfs), total, tuple(dict.fromkeys(run.warnings)), run.laid_out, len(book.parts),
+                       run.dropped, len(run.pool.workers), counted_from_cache, len(book.parts) - len(jobs),
+                       dict(run.patches), run.footnotes_reused)
+
+
+def _offsets(book: SplitBook, info: dict[int, dict[str, Any]]) -> tuple[dict[int, int], int]:
+    offsets, before = {}, 0
+    for part in book.parts:
+        offsets[part.index] = before
+        before += int(info[part.index]["pages"])
+    return offsets, before
+
+
+def _targets(front: BookPart, book: SplitBook, info: dict[int, dict[str, Any]],
+             offsets: dict[int, int]) -> dict[str, int]:
+    """Page numbers of the anchors the front matter links to."""
+    found: dict[str, int] = {}
+    for target in sorted(front.links_out):
+        for part in book.parts[1:]:
+            page = info[part.index]["anchors"].get(target)
+            if page is not None:
+                found[target] = offsets[part.index] + int(page) + 1
+                break
+    return found
+
+
+def _pdf_pages(data: bytes) -> int:
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)

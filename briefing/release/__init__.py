@@ -1,0 +1,1 @@
+"""`briefing release`: every edition, a manifest, checksums, and what changed since."""

@@ -1,0 +1,1 @@
+"""Every door content could open: sanitising, the sandboxed fetcher, remote hosts, confinement."""

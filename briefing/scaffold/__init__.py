@@ -1,0 +1,1 @@
+"""`briefing init` and `briefing new`: a starter project and new sections."""
