@@ -176,6 +176,9 @@ def make_book(request: BuildRequest) -> MadeBook:
         start_workers(request.project_dir)  # they import WeasyPrint while this process prepares the HTML
     problems = ProblemCollector()
     project, _ = prepare(request.project_dir, problems)
+    from briefing.write import output_in
+
+    output_in(project.root / "build", "full.pdf", project.root)  # build/ (outputs, caches) may not lead out
     theme = load_theme(project)
     options = RenderOptions(build_date=source_date(project), draft=request.draft, paper=request.paper,
                             inline_styles=request.format == "html")

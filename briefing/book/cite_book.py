@@ -72,9 +72,11 @@ def cite_book(book: Book) -> FormattedBook:
                                 link_citations=config.link_citations)
     text, kind = references_text(book)
     chapters = [(chapter.section.id, chapter.body) for chapter in book.chapters]
+    build = book.project.root / "build"
+    # cached where builds already write (a release or a check never creates build/ just for a cache)
+    cache = build / ".cache" / "citeproc" if build.is_dir() and not build.is_symlink() else None
     try:
-        return format_book_citations(chapters, known, text, kind, settings,
-                                     book.project.root / "build" / ".cache" / "citeproc")
+        return format_book_citations(chapters, known, text, kind, settings, cache)
     except PandocError as exc:
         where = book.project.root / style_name(book) if style_name(book).endswith(".csl") else book.project.root
         raise UserError([Problem(where, 0, f"the citation processor (Pandoc) failed: {exc}")]) from None

@@ -12,13 +12,16 @@ from typing import Any
 
 from briefing.errors import Problem, ProblemCollector
 from briefing.project.checking import key_line, suggest, validate_model
-from briefing.project.csl_fields import unknown_fields
+from briefing.project.csl_fields import DATE_FIELDS, NAME_FIELDS, unknown_fields
 from briefing.project.fenced_divs import classify
 from briefing.project.load import ProjectFiles, SourceText
 from briefing.project.models import SLUG, Edition, Project, ProjectConfig, Section, SectionEntry, SectionMeta
 from briefing.project.pandoc_syntax import normalise_body
 from briefing.project.references import Reference
 from briefing.project.yamlfile import LineDict, LineList, line_of, parse_yaml
+
+VANISHING_FIELDS = DATE_FIELDS | NAME_FIELDS | {"title"}
+"""A misspelling of one of these is an error: the note would silently lose its date, names or title."""
 
 
 def validate_project(files: ProjectFiles, problems: ProblemCollector | None = None) -> Project:
@@ -165,9 +168,10 @@ def _validate_references(source: SourceText | None, problems: ProblemCollector,
             problems.add(source.path, line, f"duplicate reference id '{ref.id}'")
             continue
         for where, message in unknown_fields(item):
-            # a misspelt field or type (`isued:`, `type: bok`) drops content silently: an error; a field of
-            # another tool's own (Zotero's, Better BibTeX's) with no near CSL name: a warning
-            typo = where == ("type",) or "did you mean" in message
+            # a misspelt type, date, name or title (`type: bok`, `isued:`, `autor:`) drops what the note
+            # prints first: an error; any other unknown field (Zotero's `key`, `publisher-plce`): a warning
+            near = re.search(r"did you mean '([^']+)'", message)
+            typo = where == ("type",) or bool(near and near.group(1) in VANISHING_FIELDS)
             problems.add(source.path, line_of(item, where, line), f"{name}: {message}", "error" if typo else "warning")
         references[ref.id] = ref
         if csl_items is not None:

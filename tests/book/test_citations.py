@@ -87,7 +87,8 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
         out = project / "build" / f"{edition}.pdf"
         result = run_briefing("build", "--project", project, "-e", edition, "-o", out)
         assert result.code == 0, result.stderr
-        built[edition] = [" ".join(page.split()) for page in pdf_pages_text(out)]
+        # the hair space before a note call (it keeps "2024" and its call "21" apart) is not compared here
+        built[edition] = [" ".join(page.replace("\u200a", "").split()) for page in pdf_pages_text(out)]
     return built
 
 
@@ -305,7 +306,7 @@ def test_in_text_citation_does_not_break_the_line_before_it(tmp_path: Path) -> N
         "serves that aim and Korea's supply security at once [@doe2006, sec. II.1; @doe2006, sec. III.1].\n\n:::\n"))
     out = project / "build" / "a.pdf"
     assert run_briefing("build", "--project", project, "-e", "authordate", "-o", out).code == 0
-    text = " ".join(" ".join(pdf_pages_text(out)).split())
+    text = " ".join(" ".join(pdf_pages_text(out)).replace("\u200a", "").split())
     assert "refining and tungsten processing serves that aim" in text
 
 

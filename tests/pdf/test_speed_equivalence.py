@@ -73,7 +73,8 @@ def build(project: Path, output: Path, env: dict[str, str] | None = None, *extra
     when BRIEFING_RENDER=parts), so a parts path silently switched off fails the test."""
     report_file = output.with_name(output.name + ".layout.json")
     env = {**(env or PARTS), "BRIEFING_LAYOUT_REPORT": str(report_file)}
-    result = run_briefing("build", "--project", project, "-o", output, "--force", *extra, env=env)
+    # no --force: it bypasses every cache (issue 13), and each build here writes a new output anyway
+    result = run_briefing("build", "--project", project, "-o", output, *extra, env=env)
     assert result.code == 0, result.stderr
     report = json.loads(report_file.read_text("utf-8"))
     if parts is None:
