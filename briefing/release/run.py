@@ -131,6 +131,9 @@ def release(request: ReleaseRequest, on_edition: Callable[[EditionResult], None]
     isolate_fonts()
     problems = ProblemCollector()  # citation problems are reported with every edition's own
     project, _ = prepare(request.project_dir, problems)
+    if request.out is None:
+        output_in(project.root / "dist", MANIFEST_NAME, project.root)  # dist/ may not be a link leading out
+    output_in(project.root / "build", MANIFEST_NAME, project.root)  # nor build/, where the caches go
     theme = load_theme(project)
     planned_names = _planned_editions(project, request.editions)
     names = request.shard.pick(planned_names) if request.shard else planned_names
@@ -266,9 +269,14 @@ def _project_record(project: Project) -> dict[str, Any]:
 def _run_record(project: Project, theme: Theme, planned: Sequence[str], date: dt.datetime, epoch: int,
                 request: ReleaseRequest, earlier: Any) -> dict[str, Any]:
     """What the whole run was made from: tools, date, inputs, options. Identical for every shard."""
+    from briefing.cache.inputs import LinkedFolderError
     from briefing.release.since import git_state
 
-    inputs: Inputs = collect_inputs(project, theme)
+    try:
+        inputs: Inputs = collect_inputs(project, theme)
+    except LinkedFolderError as exc:
+        raise UserError([Problem(Path(str(exc)), 0, "a link to a folder among the inputs: a release is made "
+                                 "only from files inside the project")]) from None
     return {
         "tools": _tool_versions(),
         "source_date": date.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
