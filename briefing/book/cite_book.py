@@ -68,7 +68,7 @@ def cite_book(book: Book) -> FormattedBook:
     config = book.project.config
     known = set(book.project.references)
     nocite = tuple(sorted(known)) if "*" in config.nocite else tuple(k for k in config.nocite if k in known)
-    settings = CitationSettings(style=load_style(book), language=config.language, nocite=nocite,
+    settings = CitationSettings(style=load_style(book), language=book.language, nocite=nocite,
                                 link_citations=config.link_citations)
     text, kind = references_text(book)
     chapters = [(chapter.section.id, chapter.body) for chapter in book.chapters]

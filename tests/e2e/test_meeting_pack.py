@@ -292,3 +292,14 @@ def test_characters_the_fonts_lack_in_the_cover_note_or_a_component_are_errors(t
     assert result.code == 1
     assert "content/cover-note.md:11: character '\u182e' (U+182E) is not covered by the bundled fonts" in result.stderr
     assert "content/people.yaml:13: character '\u182e' (U+182E) is not covered by the bundled fonts" in result.stderr
+
+
+def test_the_notes_follow_the_editions_language_not_the_projects(pack: Path) -> None:
+    """Pandoc's citeproc takes the edition's locale: English title case in the English edition's
+    note, none in the Korean and Mongolian editions' (CSL applies title case to English only)."""
+    english = "\n".join(_text(pack, "minister"))
+    assert "Trade Statistics 2024 (Customs Office, 2025)" in english
+    for edition in ("minister-ko", "minister-mn"):
+        text = "\n".join(_text(pack, edition))
+        assert "Trade statistics 2024 (Customs Office, 2025)" in text, edition
+        assert "Trade Statistics 2024" not in text, edition
