@@ -34,6 +34,22 @@ def run_briefing(*args: str | Path, cwd: Path | None = None, env: dict[str, str]
     return Run(result.returncode, result.stdout, result.stderr)
 
 
+DEBIAN_TOOLS = {"pdffonts": "poppler-utils", "pdftoppm": "poppler-utils", "qpdf": "qpdf"}
+
+
+def tool(name: str) -> str:
+    """`name` when the command is installed; else the test is skipped, naming the Debian package to
+    install (unless BRIEFING_REQUIRE_TOOLS is set, as `.ci/run` does: there a missing tool fails)."""
+    if shutil.which(name) is None:
+        import os
+
+        message = f"needs `{name}` (apt-get install {DEBIAN_TOOLS.get(name, name)})"
+        if os.environ.get("BRIEFING_REQUIRE_TOOLS"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return name
+
+
 def copy_fixture(name: str, destination: Path) -> Path:
     """A private copy of `tests/fixtures/<name>` (tests may edit it freely)."""
     target = destination / name

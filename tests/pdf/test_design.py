@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from conftest import copy_fixture, pdf_outline_titles, pdf_pages_text, run_briefing
+from conftest import copy_fixture, pdf_outline_titles, pdf_pages_text, run_briefing, tool
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
@@ -242,7 +242,7 @@ def test_chart_data_outside_the_content_folder_is_refused(tmp_path: Path) -> Non
 # ---------- Fonts and scripts ----------
 
 def test_every_font_is_embedded_and_bundled(full_pdf: Path) -> None:
-    listing = subprocess.run(["pdffonts", str(full_pdf)], capture_output=True, text=True, check=True).stdout
+    listing = subprocess.run([tool("pdffonts"), str(full_pdf)], capture_output=True, text=True, check=True).stdout
     rows = listing.splitlines()[2:]
     assert rows
     for row in rows:

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import copy_fixture, pdf_outline_titles, run_briefing
+from conftest import copy_fixture, pdf_outline_titles, run_briefing, tool
 
 SINGLE = {"BRIEFING_RENDER": "single"}
 PARTS = {"BRIEFING_RENDER": "parts"}
@@ -53,7 +53,7 @@ def links(pdf: Path) -> list[tuple[int, str, str]]:
 def pixels(pdf: Path, folder: Path) -> list[bytes]:
     """Every page rendered at 30 dpi (grey), as raw image bytes."""
     folder.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["pdftoppm", "-r", "30", "-gray", str(pdf), str(folder / "page")], check=True)
+    subprocess.run([tool("pdftoppm"), "-r", "30", "-gray", str(pdf), str(folder / "page")], check=True)
     return [path.read_bytes() for path in sorted(folder.glob("page-*.pgm"))]
 
 

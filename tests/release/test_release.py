@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from conftest import Run, copy_fixture, pdf_outline_titles, pdf_pages_text, run_briefing
+from conftest import Run, copy_fixture, pdf_outline_titles, pdf_pages_text, run_briefing, tool
 from pypdf import PdfReader
 from pypdf.generic import BooleanObject, IndirectObject
 
@@ -82,7 +82,7 @@ def test_no_absolute_path_or_wall_clock_date_in_the_pdfs(two_releases: Releases,
     dist, project = two_releases.first, two_releases.project
     for name in FILES:
         expanded = tmp_path / name
-        subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(dist / name), str(expanded)], check=True)
+        subprocess.run([tool("qpdf"), "--qdf", "--object-streams=disable", str(dist / name), str(expanded)], check=True)
         data = expanded.read_bytes()
         assert str(project).encode() not in data
         assert str(project.parent).encode() not in data
@@ -260,7 +260,7 @@ def test_pdf_a_edition_has_output_intent_and_xmp_metadata(two_releases: Releases
 def test_qpdf_finds_no_errors_in_any_edition(two_releases: Releases) -> None:
     dist = two_releases.first
     for name in FILES:
-        check = subprocess.run(["qpdf", "--check", str(dist / name)], capture_output=True, text=True, check=False)
+        check = subprocess.run([tool("qpdf"), "--check", str(dist / name)], capture_output=True, text=True, check=False)
         assert check.returncode == 0, check.stdout + check.stderr
         assert "No syntax or stream encoding errors found" in check.stdout
         assert "WARNING" not in check.stdout + check.stderr

@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_fixture, pdf_outline_titles, pdf_pages_text, run_briefing
+from conftest import REPO, copy_fixture, pdf_outline_titles, pdf_pages_text, run_briefing, tool
 from pypdf import PdfReader
 
 MARKERS = {"internal": ("Kestrel",), "restricted": ("Falcon",), "full-only": ("Harrier",)}
@@ -37,7 +37,7 @@ def _everything(pdf: Path) -> dict[str, str]:
     """Where text can hide in a PDF: page text, outline, metadata, and the strings of the
     decompressed file (ASCII and UTF-16, as outline and metadata strings are written)."""
     reader = PdfReader(str(pdf))
-    qdf = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(pdf), "-"],
+    qdf = subprocess.run([tool("qpdf"), "--qdf", "--object-streams=disable", str(pdf), "-"],
                          capture_output=True, check=True).stdout
     strings = qdf.decode("latin-1") + qdf.replace(b"\x00", b"").decode("latin-1")
     return {

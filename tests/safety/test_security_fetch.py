@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import copy_fixture, run_briefing
+from conftest import copy_fixture, run_briefing, tool
 from loopback import TINY_PNG, loopback_server
 
 HOSTNAME = Path("/etc/hostname")
@@ -36,7 +36,7 @@ def _leaks(pdf: bytes, secret: bytes, tmp_path: Path) -> list[str]:
     """How the PDF carries `secret` (empty: it does not). Streams are decompressed with qpdf."""
     source = tmp_path / "leak-check.pdf"
     source.write_bytes(pdf)
-    qdf = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(source), "-"],
+    qdf = subprocess.run([tool("qpdf"), "--qdf", "--object-streams=disable", str(source), "-"],
                          capture_output=True, check=False).stdout
     assert qdf.startswith(b"%PDF"), "qpdf could not read the PDF"
     found = []
