@@ -144,14 +144,21 @@ def _validate_sections(sources: tuple[SourceText, ...], levels: tuple[str, ...],
     return sections
 
 
+def _read_yaml(source: SourceText | None, problems: ProblemCollector) -> Any:
+    """The parsed YAML of an optional file, or None when it is absent, empty or unreadable (its
+    problems then go to `problems`)."""
+    if source is None:
+        return None
+    data, found = parse_yaml(source.text, source.path)
+    problems.extend(found)
+    return None if found else data
+
+
 def _validate_references(source: SourceText | None, problems: ProblemCollector,
                          csl_items: dict[str, Any] | None = None) -> dict[str, Reference]:
     """The valid references; their CSL items as written go to `csl_items` (the processor reads those)."""
-    if source is None:
-        return {}
-    data, found = parse_yaml(source.text, source.path)
-    problems.extend(found)
-    if found or data is None:
+    data = _read_yaml(source, problems)
+    if data is None:
         return {}
     items = data.get("references") if isinstance(data, dict) else data
     if not isinstance(items, LineList):
@@ -205,11 +212,8 @@ def _written_reference_ids(source: SourceText | None) -> frozenset[str]:
 
 def _validate_editions(source: SourceText | None, sections: list[Section], levels: tuple[str, ...],
                        problems: ProblemCollector) -> dict[str, Edition]:
-    if source is None:
-        return {}
-    data, found = parse_yaml(source.text, source.path)
-    problems.extend(found)
-    if found or data is None:
+    data = _read_yaml(source, problems)
+    if data is None:
         return {}
     table = data.get("editions") if isinstance(data, LineDict) else None
     if not isinstance(table, LineDict) or (isinstance(data, LineDict) and set(data) - {"editions"}):
