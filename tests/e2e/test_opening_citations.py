@@ -1,0 +1,32 @@
+"""A cover note that opens an edition (`opening:`) is cited like any chapter: its citations are notes, numbered
+first, and its source is listed, never printed as `[@key]` source text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import copy_fixture, pdf_pages_text, run_briefing
+
+
+def test_a_citation_in_the_cover_note_becomes_the_first_note(tmp_path: Path) -> None:
+    project = copy_fixture("meeting-pack", tmp_path)
+    note = project / "content" / "cover-note.md"
+    note.write_text(note.read_text(encoding="utf-8").replace(
+        "Agree the next steps on the critical-minerals partnership.",
+        "Agree the next steps on the critical-minerals partnership, whose trade fell last year [@trade-stats, 4].",
+    ), encoding="utf-8")
+    trade = project / "content" / "trade.md"
+    assert "[@trade-stats" in trade.read_text(encoding="utf-8")  # the chapter cites the same source later
+
+    built = run_briefing("build", "--edition", "note-first", cwd=project)
+    assert built.code == 0, built.stderr
+    pages = pdf_pages_text(project / "build" / "note-first.pdf")
+    text = "\n".join(pages)
+    assert "[@" not in text and "@trade-stats" not in text
+    first, chapter = pages[0], pages[1]
+    assert "fell last year.\u200a1" in first.replace("\n", " "), first  # the cover note's note is note 1
+    # note 1, at the foot of the cover note's page, is the full form with its locator ...
+    assert "1. Trade Statistics 2024 (Customs Office, 2025), 4." in first, first
+    # ... so the chapter's later citation of the same source is note 2, in the short form
+    assert "Trade grew in 2024.\u200a2" in chapter and "2. Trade Statistics 2024." in chapter, chapter
+    assert "Customs Office, 2025" not in chapter
