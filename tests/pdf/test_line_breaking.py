@@ -61,3 +61,27 @@ def test_the_author_date_sources_never_set_one_word_per_line(tmp_path: Path) -> 
     singles = [(a, b) for a, b in zip(lines, lines[1:], strict=False) if short_word(a) and short_word(b)]
     assert not singles, singles
     assert "NK News. 2022." in sources
+
+
+def test_a_section_number_in_a_note_is_never_split_after_its_dot() -> None:
+    import weasyprint
+    from pypdf import PdfReader
+
+    from briefing.book.pandoc_html import inlines_html
+    from briefing.pdf.render_pdf import font_configuration
+
+    words = [{"t": "Str", "c": "Jeong,"}, {"t": "Space"}, {"t": "Str", "c": "sec."}, {"t": "Space"},
+             {"t": "Str", "c": "II.1)."}]
+    html = inlines_html(words)
+    css = (REPO / "styles" / "book.css").read_text(encoding="utf-8")
+    rule = next(line for line in css.splitlines() if line.startswith(".csl-nobreak"))
+    # a column so narrow that "II.1)." would be split after "II." if it could be
+    page = (f"<html><head><style>{rule} @page {{ size: 120mm 60mm; margin: 5mm }} p {{ width: 6mm; font-size: 12px }}"
+            f"</style></head><body><p>{html}</p></body></html>")
+    pdf = weasyprint.HTML(string=page).render(font_config=font_configuration()).write_pdf()
+    lines = [line.strip() for line in (PdfReader(io.BytesIO(pdf)).pages[0].extract_text() or "").splitlines()]
+    assert "II.1)." in lines, lines
+    # the number inside a link's text (a URL) is left alone: the link stays one piece of text
+    link = inlines_html([{"t": "Link", "c": [["", [], []], [{"t": "Str", "c": "https://x.org/v2.1"}],
+                                             ["https://x.org/v2.1", ""]]}])
+    assert link == '<a href="https://x.org/v2.1">https://x.org/v2.1</a>'
