@@ -30,3 +30,18 @@ def test_a_citation_in_the_cover_note_becomes_the_first_note(tmp_path: Path) -> 
     # ... so the chapter's later citation of the same source is note 2, in the short form
     assert "Trade grew in 2024.\u200a2" in chapter and "2. Trade Statistics 2024." in chapter, chapter
     assert "Customs Office, 2025" not in chapter
+
+
+def test_a_citation_in_component_data_is_an_error_not_printed_source(tmp_path: Path) -> None:
+    project = copy_fixture("meeting-pack", tmp_path)
+    data = project / "content" / "commitments.yaml"
+    lines = data.read_text(encoding="utf-8").splitlines()
+    assert "source: Joint statement 2024}" in lines[1]
+    lines[1] = lines[1].replace("source: Joint statement 2024}", 'source: "Joint statement 2024 [@trade-stats]"}')
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for command in ("build", "check"):
+        ran = run_briefing(command, "--edition", "minister", cwd=project)
+        assert ran.code != 0, (command, ran.stderr)
+        assert "content/commitments.yaml:2: '[@trade-stats]' in the source of a commitments item" in ran.stderr, (
+            command, ran.stderr)
+    assert not (project / "build" / "minister.pdf").exists()
