@@ -70,7 +70,7 @@ def fingerprint(section: Section) -> str:
 def validate_translations(sources: tuple[SourceText, ...], sections: list[Section],
                           problems: ProblemCollector) -> dict[tuple[str, str], Translation]:
     """(section id, language) → translation; problems for unreadable ones and those without an original."""
-    from briefing.project.checking import validate_model
+    from briefing.project.checking import citations_in_data, validate_model
     from briefing.project.validate import split_front_matter
     from briefing.project.yamlfile import line_of, parse_yaml
 
@@ -94,6 +94,7 @@ def validate_translations(sources: tuple[SourceText, ...], sections: list[Sectio
         if yaml_problems or data is None:
             continue
         meta = validate_model(TranslationMeta, data, source.path, front_line, "translation front-matter", problems)
+        problems.extend(citations_in_data(data, source.path, front_line, "the front matter"))
         if meta is None:
             continue
         found[(original.id, match["language"])] = Translation(

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.errors import Problem, ProblemCollector
-from briefing.project.checking import key_line, suggest, validate_model
+from briefing.project.checking import citations_in_data, key_line, suggest, validate_model
 from briefing.project.csl_fields import DATE_FIELDS, NAME_FIELDS, unknown_fields
 from briefing.project.fenced_divs import classify
 from briefing.project.load import ProjectFiles, SourceText
@@ -82,6 +82,7 @@ def _validate_config(source: SourceText, problems: ProblemCollector) -> ProjectC
     if found:
         return None
     config: ProjectConfig | None = validate_model(ProjectConfig, data, source.path, 1, "briefing.yaml", problems)
+    problems.extend(citations_in_data(data, source.path, 1, "briefing.yaml"))
     if config and config.default_level and config.default_level not in config.levels:
         problems.add(source.path, line_of(data, ("default_level",), 1),
                      f"default_level '{config.default_level}' is not one of the levels {list(config.levels)}")
@@ -119,6 +120,7 @@ def _validate_sections(sources: tuple[SourceText, ...], levels: tuple[str, ...],
             problems.add(source.path, 1, "front matter is empty: give at least title and sector")
             continue
         meta: SectionMeta | None = validate_model(SectionMeta, data, source.path, front_line, "front-matter", problems)
+        problems.extend(citations_in_data(data, source.path, front_line, "the front matter"))
         problems.extend(classify(body, source.path, body_line, levels, None).problems)
         if meta is None:
             continue
@@ -228,6 +230,7 @@ def _validate_editions(source: SourceText | None, sections: list[Section], level
                          "'-' and '_' (it becomes a file name, never a path)")
             continue
         edition: Edition | None = validate_model(Edition, body, source.path, line, f"edition '{name}'", problems, name=str(name))
+        problems.extend(citations_in_data(body, source.path, line, f"edition '{name}'"))
         if edition is None:
             continue
         if edition.level and edition.level not in levels:

@@ -1,5 +1,6 @@
-"""A cover note that opens an edition (`opening:`) is cited like any chapter: its citations are notes, numbered
-first, and its source is listed, never printed as `[@key]` source text."""
+"""Citations written anywhere a user can write them: the cover note an edition opens on is cited like any
+chapter (its notes numbered first); in YAML that prints as written (front matter, editions, the project's
+settings, component data) a citation is an error at its line, never `[@key]` printed as source text."""
 
 from __future__ import annotations
 
@@ -45,3 +46,28 @@ def test_a_citation_in_component_data_is_an_error_not_printed_source(tmp_path: P
         assert "content/commitments.yaml:2: '[@trade-stats]' in the source of a commitments item" in ran.stderr, (
             command, ran.stderr)
     assert not (project / "build" / "minister.pdf").exists()
+
+
+def test_a_citation_in_printed_metadata_is_an_error_at_its_line(tmp_path: Path) -> None:
+    project = copy_fixture("meeting-pack", tmp_path)
+
+    def edit(name: str, old: str, new: str) -> int:
+        path = project / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (name, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return text[:text.index(old)].count("\n") + 1
+
+    summary = edit("content/trade.md", "summary: Where trade stands,", "summary: Where trade stands [@trade-stats],")
+    korean = edit("content/trade.ko.md", "summary: 통상 현황,", "summary: 통상 현황[@trade-stats],")
+    audience = edit("content/editions.yaml", "audience: The Minister\n", "audience: The Minister [see @trade-stats]\n")
+    subtitle = edit("briefing.yaml", "subtitle: Meeting pack", "subtitle: Meeting pack [@trade-stats, p. 2]")
+    for command in ("build", "check"):
+        ran = run_briefing(command, cwd=project)
+        assert ran.code != 0, (command, ran.stderr)
+        for where, written in ((f"content/trade.md:{summary}", "[@trade-stats]"),
+                               (f"content/trade.ko.md:{korean}", "[@trade-stats]"),
+                               (f"content/editions.yaml:{audience}", "[see @trade-stats]"),
+                               (f"briefing.yaml:{subtitle}", "[@trade-stats, p. 2]")):
+            assert f"{where}: '{written}' in " in ran.stderr, (command, where, ran.stderr)
+    assert not (project / "build").exists() or not list((project / "build").glob("*.pdf"))
