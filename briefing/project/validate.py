@@ -55,6 +55,9 @@ def validate_project(files: ProjectFiles, problems: ProblemCollector | None = No
         problems.extend(citation_problems(translation.path, translation.body, translation.body_line, citable))
     if config:
         _check_edition_sectors(config, files.config, files.editions, editions, problems)
+        from briefing.project.translations import language_problems
+
+        problems.extend(language_problems(files, config, editions))
     if config and config.default_edition and editions and config.default_edition not in editions:
         line = key_line(files.config, "default_edition")
         problems.add(files.config.path, line, f"default_edition '{config.default_edition}' is not in editions.yaml "
