@@ -17,6 +17,7 @@ from briefing.project.fenced_divs import classify
 from briefing.project.load import ProjectFiles, SourceText
 from briefing.project.models import SLUG, Edition, Project, ProjectConfig, Section, SectionEntry, SectionMeta
 from briefing.project.pandoc_syntax import normalise_body
+from briefing.project.reference_file import read_references, written_reference_ids
 from briefing.project.references import Reference
 from briefing.project.yamlfile import LineDict, LineList, line_of, parse_yaml
 
@@ -50,7 +51,7 @@ def validate_project(files: ProjectFiles, problems: ProblemCollector | None = No
     problems.extend(_authoring_problems(sections, editions))
     from briefing.book.citations import citation_problems
 
-    citable = set(references) | set(_written_reference_ids(files.references))
+    citable = set(references) | set(written_reference_ids(files.references))
     for translation in translations.values():  # the originals' keys are resolved with the sections
         problems.extend(citation_problems(translation.path, translation.body, translation.body_line, citable))
     if config:
@@ -74,7 +75,7 @@ def validate_project(files: ProjectFiles, problems: ProblemCollector | None = No
         references_path=files.references.path if files.references else None,
         editions_path=files.editions.path if files.editions else None,
         config_path=files.config.path,
-        extra={"written_references": _written_reference_ids(files.references), "csl_items": csl_items,
+        extra={"written_references": written_reference_ids(files.references), "csl_items": csl_items,
                "translations": translations},
     )
 
@@ -162,7 +163,7 @@ def _read_yaml(source: SourceText | None, problems: ProblemCollector) -> Any:
 def _validate_references(source: SourceText | None, problems: ProblemCollector,
                          csl_items: dict[str, Any] | None = None) -> dict[str, Reference]:
     """The valid references; their CSL items as written go to `csl_items` (the processor reads those)."""
-    data = _read_yaml(source, problems)
+    data = read_references(source, problems)
     if data is None:
         return {}
     items = data.get("references") if isinstance(data, dict) else data
@@ -202,17 +203,6 @@ def plain(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()[:10]
     return value
-
-
-def _written_reference_ids(source: SourceText | None) -> frozenset[str]:
-    """Ids written in the references file, valid or not: citing a broken one is not also an "unknown key"."""
-    if source is None:
-        return frozenset()
-    data, _ = parse_yaml(source.text, source.path)
-    items = data.get("references") if isinstance(data, dict) else data
-    if not isinstance(items, list):
-        return frozenset()
-    return frozenset(str(item["id"]) for item in items if isinstance(item, dict) and "id" in item)
 
 
 def _validate_editions(source: SourceText | None, sections: list[Section], levels: tuple[str, ...],

@@ -5,10 +5,10 @@ fixes it in every process that lays out; these tests read the lines a reader get
 from __future__ import annotations
 
 import io
+import itertools
 import shutil
 from pathlib import Path
 
-import pytest
 from conftest import REPO, pdf_pages_text, run_briefing
 
 TEXT = "NK News. 2022. “Why the Yoon Administration Sees a Powerful Partner in Mongolia.”"
@@ -56,9 +56,10 @@ def test_the_author_date_sources_never_set_one_word_per_line(tmp_path: Path) -> 
     lines = sources.splitlines()
     def short_word(line: str) -> bool:  # one word, not a piece of a long URL or the page furniture
         word = line.strip()
-        return len(line.split()) == 1 and len(word) < 16 and "/" not in word and word != "Sources" and not word.isupper()
+        return (len(line.split()) == 1 and len(word) < 16 and "/" not in word and word != "Sources"
+                and not word.isupper())
 
-    singles = [(a, b) for a, b in zip(lines, lines[1:], strict=False) if short_word(a) and short_word(b)]
+    singles = [(a, b) for a, b in itertools.pairwise(lines) if short_word(a) and short_word(b)]
     assert not singles, singles
     assert "NK News. 2022." in sources
 
