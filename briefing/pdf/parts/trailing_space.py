@@ -32,7 +32,8 @@ def install() -> bool:
 
     def split_first_line(text: str, style: Any, context: Any, max_width: float | None, justification_spacing: float,
                          is_line_start: bool = True, minimum: bool = False) -> tuple[Any, ...]:
-        result = original(text, style, context, max_width, justification_spacing, is_line_start, minimum)
+        result: tuple[Any, ...] = tuple(original(text, style, context, max_width, justification_spacing,
+                                                 is_line_start, minimum))
         if (result[2] is None or max_width is None or max_width == inf or not text.endswith(" ")
                 or style["white_space"] not in ("normal", "pre-line")):
             return result
@@ -42,7 +43,7 @@ def install() -> bool:
         whole = original(stripped, style, context, max_width, justification_spacing, is_line_start, minimum)
         if whole[2] is not None or whole[3] > max_width:
             return result  # it really does not fit: WeasyPrint's split stands
-        return original(text, style, context, inf, justification_spacing, is_line_start, minimum)
+        return tuple(original(text, style, context, inf, justification_spacing, is_line_start, minimum))
 
     setattr(split_first_line, _MARK, True)
     line_break.split_first_line = split_first_line
