@@ -61,7 +61,11 @@ class CitationGroup:
     source: str = ""
     """The citation exactly as written (Pandoc reads this, so its syntax is Pandoc's own)."""
     note: str = ""
-    """Label of the Markdown footnote whose text holds this citation ('' in running text)."""
+    """Label of the Markdown footnote whose text holds this citation ('' in running text); `^<offset>` for an
+    inline note `^[...]`."""
+    continues: bool = False
+    """In a note, more text (words or punctuation) follows the citation before the note ends: Pandoc then drops
+    the citation's final period."""
 
     @property
     def in_text(self) -> bool:
@@ -107,7 +111,7 @@ def find_citations(text: str, first_line: int = 1, known: Collection[str] = ()) 
     masked = mask_code(text)
     groups = []
     definitions = {m.start() + m.group(0).index("[") for m in _REFERENCE_DEFINITION.finditer(masked)}
-    notes = footnote_definitions(masked)
+    notes = footnote_definitions(masked) + inline_notes(masked)
     taken = []
     for match in CITATION_GROUP.finditer(masked):
         if match.start() in definitions:
@@ -136,8 +140,26 @@ def _looks_like_locator(bracket: str) -> bool:
 def _group(text: str, masked: str, start: int, end: int, items: tuple[Citation, ...], first_line: int,
            notes: list[tuple[int, int, str]]) -> CitationGroup:
     line = first_line + masked.count("\n", 0, start)
-    note = next((label for s, e, label in notes if s <= start < e), "")
-    return CitationGroup(items, line, start, end, text[start:end], note)
+    note, note_end = next(((label, e) for s, e, label in notes if s <= start < e), ("", 0))
+    continues = bool(note) and bool(masked[end:note_end].strip())
+    return CitationGroup(items, line, start, end, text[start:end], note, continues)
+
+
+def inline_notes(masked: str) -> list[tuple[int, int, str]]:
+    """(start, end, label) of every inline note `^[...]` (brackets balanced), labelled `^<start>`."""
+    found = []
+    start = masked.find("^[")
+    while start >= 0:
+        depth = 0
+        for index in range(start + 1, len(masked)):
+            depth += {"[": 1, "]": -1}.get(masked[index], 0)
+            if depth == 0:
+                found.append((start, index, f"^{start}"))  # up to its closing ']'
+                break
+        else:
+            break
+        start = masked.find("^[", found[-1][1] + 1)
+    return found
 
 
 def footnote_definitions(masked: str) -> list[tuple[int, int, str]]:

@@ -32,7 +32,8 @@ from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
-from briefing.book.citations import CitationGroup, find_citations, footnote_definitions, footnote_references, mask_code
+from briefing.book.citations import (CitationGroup, find_citations, footnote_definitions, footnote_references,
+                                     inline_notes, mask_code)
 from briefing.book.pandoc_html import Node, blocks_html
 
 PLACEHOLDER = "\ue010{}\ue011"
@@ -121,6 +122,8 @@ def format_book_citations(chapters: list[tuple[str, str]], known: set[str], refe
         blocks_of_group = spans.get(f"c{index}", [])
         notes: list[list[Node]] = []
         inline = blocks_html(blocks_of_group, notes)
+        if group.continues and group.in_text and inline.rstrip().endswith("."):
+            inline = inline.rstrip()[:-1]  # mid-sentence in a note: Pandoc prints no final period
         note = " ".join(blocks_html(n) for n in notes)
         book.citations[index] = FormattedCitation(inline.strip(), note.strip(), tuple(c.key for c in group.items),
                                                   bool(group.note), group.in_text)
@@ -146,7 +149,9 @@ def _chapter_blocks(chapter_id: str, text: str, found: list[CitationGroup], firs
             by_note.setdefault(group.note, []).append(div)
         else:
             events.append((group.start, div))
-    called: set[str] = set()
+    for offset, _, label in inline_notes(masked):  # ^[...]: a note where it stands
+        events.append((offset, _note_block(chapter_id, label, by_note.get(label, []))))
+    called: set[str] = {label for _, _, label in inline_notes(masked)}
     for offset, label in footnote_references(masked):
         if label in defined and label not in called:
             called.add(label)

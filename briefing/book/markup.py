@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import string
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
@@ -213,6 +214,8 @@ class BriefingExtension(Extension):
         md.inlinePatterns.register(_SpanPattern(SPAN.pattern, md), "bracketed-span", 165)
         md.treeprocessors.register(_BookTreeprocessor(md, self.chapter_id, self.notes), "briefing", 1)
         PandocExtension(self.notes.labels).extendMarkdown(md)
+        # as in Pandoc, a backslash escapes any ASCII punctuation (\@key is text, not a citation: "@key")
+        md.ESCAPED_CHARS = list(dict.fromkeys([*md.ESCAPED_CHARS, *string.punctuation]))
 
 
 _PYMDOWNX_VERSION = str(getattr(pymdownx, "__version__", ""))

@@ -170,3 +170,48 @@ def test_bibtex_references_print_as_pandoc_prints_them(tmp_path: Path, style: st
     else:
         their_inline = _texts(out.split('<div id="refs"')[0], lambda tag, a: tag == "p")
         assert our_inline == their_inline and len(our_inline) == 15 * 2 + 2
+
+
+SYNTAX = """Braced key [@{knuth:ct:a}, 23]. Escaped \\@aksin and a mail john@example.org.
+
+@aksin [p. 3030] found it. Group over lines [see @iliad, 4;
+@coleridge, 4-5; also @shore]. Suppressed [-@bertram].
+
+Glued 한국어[@yoon]은 here. Chinese 中文[@sigfridsson]。
+
+Note here.[^n] Inline note.^[With a citation [@angenendt, 431] and @cotton [chap. 3] in it.] After.
+
+[^n]: A footnote citing @aristotle:physics [chap. 2] and [@aristotle:poetics], ending with @iliad.
+"""
+
+
+def test_citations_in_every_position_print_as_pandoc_prints_them(tmp_path: Path) -> None:
+    """Escapes, groups over lines, glued CJK citations, and citations inside notes (a note's own
+    footnote `[^n]` or an inline `^[...]`), note for note against Pandoc's HTML."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "references.bib").write_text(BIBTEX.read_text("utf-8"), "utf-8")
+    (tmp_path / "briefing.yaml").write_text("title: Corpus\nlanguage: en\ndate: 2025-01-01\n", "utf-8")
+    body = SYNTAX
+    (tmp_path / "content" / "corpus.md").write_text(
+        f"---\ntitle: Corpus\nsector: context\nreviewed: 2025-01-01\n---\n\n{body}", "utf-8")
+    import datetime as dt
+
+    from briefing.book.editions import select_edition
+    from briefing.book.render_html import RenderOptions, render_html
+    from briefing.pipeline import prepare
+    from briefing.project.theme import load_theme
+
+    project, _ = prepare(tmp_path)
+    page = render_html(select_edition(project), load_theme(project),
+                       RenderOptions(build_date=dt.datetime(2025, 1, 1))).html
+    chapter = page[page.index('id="corpus"'):page.index('id="sources"')]
+    ours = _texts(chapter, lambda tag, a: tag == "span" and a.get("class", "").startswith("footnote"))
+    running = " ".join(_texts(chapter, lambda tag, a: tag == "p" and "class" not in a))
+    (tmp_path / "style.csl").write_bytes(bundled_style("chicago-notes-bibliography"))
+    done = subprocess.run([pandoc_path(), "--citeproc", "--csl", "style.csl", "--bibliography",
+                           "content/references.bib", "-t", "html", "--wrap=none"],
+                          input=body, capture_output=True, text=True, cwd=tmp_path, check=True)
+    theirs = _texts(done.stdout, lambda tag, a: a.get("id", "").startswith("fn") and tag == "li")
+    assert len(theirs) == 8
+    assert ours == theirs
+    assert "Escaped @aksin and" in running and "\\" not in running
