@@ -73,8 +73,8 @@ def test_the_english_edition_prints_the_english_words_the_others_must_not(defaul
 
 
 @pytest.mark.parametrize(("language", "words", "page_number"), [
-    ("ko", ("목차", "회담", "장소", "참석자", "대외비", "작성:", "판 2026.1", "2026년 12월 11일", "말씀자료", "예상 질문",
-            "주의"), "{pages}쪽 중 {page}쪽"),
+    ("ko", ("목차", "회담", "장소", "참석자", "대외비", "작성:", "판 2026.1", "2026년 12월 11일", "말씀자료",
+            "예상 질문", "주의"), "{pages}쪽 중 {page}쪽"),
     ("mn", ("Агуулга", "Уулзалт", "Газар", "Оролцогчид", "АЛБАНЫ", "Албаны", "Бэлтгэсэн:", "Хувилбар 2026.1",
             "2026 оны арван хоёрдугаар сарын 11", "Анхаар", "А1"), "Хуудас {page}/{pages}"),
 ])
@@ -124,8 +124,8 @@ def test_korean_lines_break_between_words_never_inside_one(default: Path) -> Non
     for path in [default / "briefing.yaml", default / "content" / "editions.yaml",
                  *(default / "content").glob("*.ko.md")]:
         written |= set(_words(path.read_text("utf-8")))
-    labels = {"목차", "쪽", "중", "년", "월", "일", "작성", "판", "회담", "장소", "참석자", "대외비", "주의", "말씀자료",
-              "예상", "질문", "자료", "포함", "지정된", "독자", "외", "배포", "금지"}
+    labels = {"목차", "쪽", "중", "년", "월", "일", "작성", "판", "회담", "장소", "참석자", "대외비", "주의",
+              "말씀자료", "예상", "질문", "자료", "포함", "지정된", "독자", "외", "배포", "금지"}
     broken = []
     for page in _pages(default, "minister-ko"):
         for line in page.split("\n"):
@@ -171,7 +171,8 @@ def drawn_without_a_glyph(pdf: Path) -> list[str]:
 def _mapped_text(cmap: str) -> str:
     chars = []
     for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
-        chars += [bytes.fromhex(target).decode("utf-16-be") for target in re.findall(r"<[0-9a-fA-F]+>\s*<([0-9a-fA-F]+)>", block)]
+        targets = re.findall(r"<[0-9a-fA-F]+>\s*<([0-9a-fA-F]+)>", block)
+        chars += [bytes.fromhex(target).decode("utf-16-be") for target in targets]
     for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
         for low, high, start in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
             first = ord(bytes.fromhex(start).decode("utf-16-be"))
