@@ -86,3 +86,13 @@ def test_a_project_catalogue_the_fonts_cannot_print_is_an_error_at_its_line(tmp_
     assert result.code == 1, result.stderr
     assert f"locales/fr.po:{_line_of(catalogue, MONGOLIAN)}: 7 characters are not covered" in result.stderr
     assert run_briefing("build", "--edition", "minister", cwd=project).code == 0  # English prints no French label
+
+
+def test_the_books_words_in_another_language_are_checked_for_that_languages_editions(tmp_path: Path) -> None:
+    project = copy_fixture("meeting-pack", tmp_path)
+    config = project / "briefing.yaml"
+    config.write_text(config.read_text("utf-8") + f"translations:\n  ko: {{title: \"한·몽 {MONGOLIAN}\"}}\n", "utf-8")
+    result = run_briefing("build", "--edition", "minister-ko", cwd=project)
+    assert result.code == 1, result.stderr
+    assert f"briefing.yaml:{_line_of(config, MONGOLIAN)}: 7 characters are not covered" in result.stderr
+    assert run_briefing("build", "--edition", "minister", cwd=project).code == 0  # the English title is printable
