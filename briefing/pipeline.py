@@ -128,7 +128,7 @@ def render_book(project: Project, theme: Theme, options: RenderOptions, problems
     except UserError as error:
         problems.extend(error.problems)
         return None
-    for chapter in book.chapters:
+    for chapter in book.printed:
         problems.extend(title_heading_problems(chapter.section))
     problems.extend(check_font_coverage(book))
     try:
@@ -225,5 +225,5 @@ def source_lines(book: Book, theme: Theme) -> dict[str, tuple[Path, int]]:
     from briefing.book.locate import resource_lines
     from briefing.book.render_html import base_url
 
-    return resource_lines((chapter.section for chapter in book.chapters), base_url(book), theme, book.project.root)
+    return resource_lines((chapter.section for chapter in book.printed), base_url(book), theme, book.project.root)
 

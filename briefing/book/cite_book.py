@@ -64,14 +64,17 @@ def references_text(book: Book) -> tuple[str, str]:
 
 
 def cite_book(book: Book) -> FormattedBook:
-    """Format every citation of the book's chapters, and its bibliography, in one processor run."""
+    """Format every citation of the book (its opening, then its chapters) and its bibliography in one processor run.
+
+    `texts` of the result hold the opening's text first when the book has one.
+    """
     config = book.project.config
     known = set(book.project.references)
     nocite = tuple(sorted(known)) if "*" in config.nocite else tuple(k for k in config.nocite if k in known)
     settings = CitationSettings(style=load_style(book), language=book.language, nocite=nocite,
                                 link_citations=config.link_citations)
     text, kind = references_text(book)
-    chapters = [(chapter.section.id, chapter.body) for chapter in book.chapters]
+    chapters = [(chapter.section.id, chapter.body) for chapter in book.printed]
     build = book.project.root / "build"
     # cached where builds already write (a release or a check never creates build/ just for a cache)
     cache = build / ".cache" / "citeproc" if build.is_dir() and not build.is_symlink() else None

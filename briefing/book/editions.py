@@ -51,6 +51,11 @@ class Book:
     def paper(self) -> str:
         return self.edition.paper or self.project.config.paper
 
+    @property
+    def printed(self) -> tuple[Chapter, ...]:
+        """Everything printed, in reading order: the opening (when there is one), then the chapters."""
+        return ((self.opening,) if self.opening else ()) + self.chapters
+
 
 def default_edition(project: Project) -> Edition:
     """The edition built when none is named: the configured default, or the whole book."""

@@ -1,7 +1,7 @@
 """Every word the tool prints, in the book's language: message catalogues, dates, quotation marks.
 
 The labels (cover, contents, running foot, Sources, markings, changes appendix, call-outs and the
-meeting-pack components) live in gettext catalogues, one per language: `briefing/locales/<lang>.po`,
+meeting-pack components) live in gettext catalogues, one per language: `briefing/book/locales/<lang>.po`,
 read with Babel's `.po` reader (no compile step, so a project's own catalogue works as it is
 written). A message id is the label's id (`contents`, `page-x-of-y`); its text may hold `{name}`
 placeholders. Lookup, first found wins:
@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
-SHIPPED = ("en", "ko", "mn")
+SHIPPED = ("en", "ja", "ko", "mn", "zh")
 KEEP_WORDS_TOGETHER = ("ko",)
 """Languages whose lines break between words (spaces), never inside one (Korean typesetting)."""
 
@@ -54,10 +54,18 @@ def placeholders(text: str) -> set[str]:
     return set(re.findall(r"\{(\w*)\}", text))
 
 
+def _script_variant(language: str) -> tuple[str, ...]:
+    """Chinese in traditional characters (zh-Hant, zh-TW, zh-HK, zh-MO) has its own catalogue, zh-Hant."""
+    subtags = [tag.lower() for tag in language.replace("_", "-").split("-")]
+    if subtags[0] == "zh" and ("hant" in subtags or any(tag in ("tw", "hk", "mo") for tag in subtags[1:])):
+        return ("zh-Hant",)
+    return ()
+
+
 def catalogue_files(language: str, project_root: Path | None = None) -> list[Path]:
     """The catalogues consulted for `language`, most specific first (the project's own before the tool's)."""
     base = language.split("-")[0].lower()
-    names = list(dict.fromkeys((language, base)))
+    names = list(dict.fromkeys((language, *_script_variant(language), base)))
     found = []
     if project_root is not None:
         found += [project_root / "locales" / f"{name}.po" for name in names]
@@ -71,6 +79,8 @@ class Labels:
 
     language: str
     messages: dict[str, str] = field(default_factory=dict)
+    date_locale: str = ""
+    """The locale dates are written in: the language's, or English when its labels fell back to English."""
 
     def __call__(self, label_id: str, /, **values: object) -> str:
         text = self.messages.get(label_id, label_id)
@@ -88,7 +98,7 @@ class Labels:
         pattern = self.messages.get("date-format", "long")
         day = value.date() if isinstance(value, dt.datetime) else value
         try:
-            return str(format_date(day, pattern, locale=_babel_locale(self.language)))
+            return str(format_date(day, pattern, locale=self.date_locale or _babel_locale(self.language)))
         except (ValueError, LookupError):
             return str(format_date(day, pattern, locale="en"))
 
@@ -131,7 +141,8 @@ def load_labels(language: str, project_root: Path | None = None,
                 overrides: dict[str, dict[str, str]] | None = None) -> Labels:
     """The labels for `language`: the project's `labels:` over its catalogues over the tool's."""
     messages: dict[str, str] = {}
-    for path in reversed(catalogue_files(language, project_root)):
+    catalogues = catalogue_files(language, project_root)
+    for path in reversed(catalogues):
         messages.update(_read_catalogue(path))
     overrides = overrides or {}
     base = language.split("-")[0].lower()
@@ -140,7 +151,14 @@ def load_labels(language: str, project_root: Path | None = None,
             messages[label] = text
             if label.startswith("sector-"):
                 messages[f"{label}!"] = text
-    return Labels(language, messages)
+    # no catalogue in the language: every label prints in English, and so do the dates (not "3 12月 2026")
+    return Labels(language, messages, "" if has_catalogue(language, project_root) else "en")
+
+
+def has_catalogue(language: str, project_root: Path | None = None) -> bool:
+    """Whether `language` has labels of its own (a catalogue of the tool's or the project's); English has."""
+    return language.split("-")[0].lower() == "en" or any(
+        path.stem != "en" for path in catalogue_files(language, project_root))
 
 
 def _babel_locale(language: str) -> str:

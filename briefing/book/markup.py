@@ -230,20 +230,52 @@ def render_markdown(text: str, chapter_id: str, notes: NoteState, fences: Fences
 
     def convert() -> tuple[str, tuple[str, ...]]:
         smarty: dict[str, object] = {"smart_angled_quotes": False}
+        apostrophes = bool(quotes) and quotes[3] != APOSTROPHE  # smarty writes a closing quote for both
         if quotes:
+            single = (_OPEN_SINGLE, _CLOSE_SINGLE) if apostrophes else quotes[2:]
             smarty["substitutions"] = dict(zip(("left-double-quote", "right-double-quote", "left-single-quote",
-                                                "right-single-quote"), quotes, strict=True))
+                                                "right-single-quote"), (*quotes[:2], *single), strict=True))
         md = markdown.Markdown(
             extensions=[*EXTENSIONS, BriefingExtension(chapter_id, notes), fences.extension()],
             extension_configs={**EXTENSION_CONFIGS, "smarty": smarty},
             output_format="html",
         )
-        return str(md.convert(text)), tuple(notes.cited)
+        html = str(md.convert(text))
+        return (single_quotes(html, quotes[2], quotes[3]) if quotes and apostrophes else html), tuple(notes.cited)
 
     html, cited = _CONVERTED.get(_conversion_key(text, chapter_id + "\0" + fences.key(), notes) + "".join(quotes or ()),
                                  convert)
     notes.cited[:] = cited  # the citation state after this chapter, whether converted now or before
     return html
+
+
+APOSTROPHE = "\u2019"
+_OPEN_SINGLE, _CLOSE_SINGLE = "\ue020", "\ue021"
+"""What smarty writes for ' while converting, when the language's single quotes are not the apostrophe's ’."""
+
+
+def single_quotes(html: str, open_inner: str, close_inner: str) -> str:
+    """Smarty's single quotes in the language's marks, and apostrophes as ’ (partner's, '90s, partners').
+
+    A ' between two letters or digits is an apostrophe; any other closing ' closes the innermost
+    open quotation, or is an apostrophe when none is open (the partners' view).
+    """
+    out: list[str] = []
+    depth = 0
+    for index, char in enumerate(html):
+        if char == _OPEN_SINGLE:
+            depth += 1
+            out.append(open_inner)
+        elif char == _CLOSE_SINGLE:
+            before, after = html[index - 1:index], html[index + 1:index + 2]
+            if (before.isalnum() and after.isalnum()) or depth == 0:
+                out.append(APOSTROPHE)
+            else:
+                depth -= 1
+                out.append(close_inner)
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def _conversion_key(text: str, chapter_id: str, notes: NoteState) -> str:

@@ -6,6 +6,7 @@ prefix smuggled in is dropped (the chapter sanitiser runs afterwards anyway).
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
@@ -20,8 +21,12 @@ def inlines_html(inlines: list[Node], notes: list[list[Node]] | None = None) -> 
     return "".join(_inline(node, notes) for node in inlines)
 
 
+_NUMBERED = re.compile(r"\b(?:[IVXLCDM]+|[0-9]+)(?:[.:](?:[IVXLCDM]+|[0-9]+))+\b")
+"""A section or clause number such as II.1 or 3.2.4: Pango may break a line after its dot (II. / 1)."""
+
+
 def _text(value: str) -> str:
-    return escape(value, quote=False)
+    return _NUMBERED.sub(lambda m: f'<span class="csl-nobreak">{m.group(0)}</span>', escape(value, quote=False))
 
 
 def _inline(node: Node, notes: list[list[Node]] | None) -> str:
@@ -47,7 +52,7 @@ def _inline(node: Node, notes: list[list[Node]] | None) -> str:
         return _text(content[1])
     if kind == "Link":
         url = content[2][0]
-        inner = inlines_html(content[1], notes)
+        inner = re.sub(r'<span class="csl-nobreak">([^<]*)</span>', r"\1", inlines_html(content[1], notes))
         if url.startswith(("http://", "https://", "#")):
             return f'<a href="{escape(url)}">{inner}</a>'
         return inner

@@ -71,7 +71,7 @@ def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBoo
     labels = load_labels(book.language, book.project.root, config.labels)
     formatted = cite_book(book)
     notes = NoteState(book.project.references, formatted, book.edition.notes,
-                      labels=collect_labels(c.body for c in book.chapters))
+                      labels=collect_labels(c.body for c in book.printed))
     unsafe: list[Problem] = []
     env = _environment(theme, labels)
 
@@ -93,8 +93,9 @@ def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBoo
             "html": Markup(html),
         }
 
-    opening = chapter_context(book.opening, book.opening.body) if book.opening else None
-    chapters = [chapter_context(chapter, text) for chapter, text in zip(book.chapters, formatted.texts, strict=True)]
+    texts = list(formatted.texts)
+    opening = chapter_context(book.opening, texts.pop(0)) if book.opening else None
+    chapters = [chapter_context(chapter, text) for chapter, text in zip(book.chapters, texts, strict=True)]
     if unsafe:
         raise UserError(unsafe)
     references = book.project.references

@@ -104,7 +104,7 @@ def stored_measurement(book: Book, key: str | None) -> list[ChapterPages] | None
 
 def check_budgets(book: Book, measured: list[ChapterPages], raw: dict[str, str]) -> list[Finding]:
     """`over-budget` for each chapter of the measured edition longer than its `pages:`."""
-    sections = {chapter.section.id: chapter.section for chapter in book.chapters}
+    sections = {chapter.section.id: chapter.section for chapter in book.printed}
     found = []
     for chapter in measured:
         section = sections.get(chapter.section_id)

@@ -14,7 +14,7 @@ from briefing.checks.finding import Finding, finding
 from briefing.errors import Problem
 from briefing.project.load import SourceText
 from briefing.project.models import Project
-from briefing.project.yamlfile import LineDict, LineList, line_of, parse_yaml
+from briefing.project.yamlfile import LineDict, LineList, line_of
 
 NO_PAGES = frozenset({"webpage", "article-newspaper", "article-magazine", "post", "post-weblog", "interview"})
 """CSL types whose sources have no page numbers to point at."""
@@ -37,9 +37,11 @@ class ReferenceLines:
         if self._items is None:
             self._items = {}
             if self.source is not None:
-                data, problems = parse_yaml(self.source.text, self.source.path)
+                from briefing.project.reference_file import read_references
+
+                data = read_references(self.source)
                 items = data.get("references") if isinstance(data, dict) else data
-                if not problems and isinstance(items, LineList):
+                if isinstance(items, LineList):
                     for index, item in enumerate(items):
                         if isinstance(item, LineDict) and isinstance(item.get("id"), str):
                             self._items.setdefault(item["id"], (items.item_lines[index], item))

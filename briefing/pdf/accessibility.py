@@ -75,7 +75,7 @@ def missing_alt_text(html: str, book: Book, source_lines: dict[str, tuple[Path, 
     finder = _FigureFinder()
     finder.feed(html)
     finder.close()
-    chapters = {chapter.section.id: chapter.section for chapter in book.chapters}
+    chapters = {chapter.section.id: chapter.section for chapter in book.printed}
     problems = []
     for chapter_id, message in finder.missing:
         where = next(((p, n) for needle, (p, n) in source_lines.items() if needle and f"'{needle}'" in message), None)

@@ -34,7 +34,7 @@ def check_font_coverage(book: Book) -> list[Problem]:
     from briefing.book.components import component_texts
 
     _PROJECT_COVERED[:] = [project_codepoints(project.root)]
-    for chapter in (*((book.opening,) if book.opening else ()), *book.chapters):
+    for chapter in book.printed:
         section = chapter.section
         for line, text in _printed_body_lines(chapter):
             _report(found, section.path, line, text)
@@ -168,7 +168,7 @@ def _file_lines(path: Path) -> list[str]:
 
 def _cited_keys(book: Book) -> list[str]:
     keys: list[str] = []
-    for chapter in book.chapters:
+    for chapter in book.printed:
         for group in find_citations(chapter.body, 1, book.project.references):
             keys += [c.key for c in group.items if c.key not in keys]
     nocite = book.project.config.nocite

@@ -45,6 +45,9 @@ def font_configuration() -> Any:
     if _FONT_CONFIG is None:
         from weasyprint.text.fonts import FontConfiguration
 
+        from briefing.pdf.parts.trailing_space import install
+
+        install()  # every WeasyPrint layout of this process goes through here first (one pass and workers)
         _FONT_CONFIG = FontConfiguration()
     return _FONT_CONFIG
 

@@ -54,3 +54,31 @@ def suggest(name: str, known: set[str]) -> str:
 
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.5)
     return f" — did you mean '{close[0]}'?" if close else ""
+
+
+def citations_in_data(data: Any, path: Path, first_line: int, what: str) -> list[Problem]:
+    """A citation written in YAML that prints as it is (a title, a summary, an audience) is an error at its line.
+
+    Only a section's text is read for citations; `[@key]` in its front matter or in a project,
+    edition or component file would print as source text.
+    """
+    from briefing.book.citations import find_citations
+
+    found: list[Problem] = []
+
+    def walk(node: Any, loc: tuple[Any, ...]) -> None:
+        if isinstance(node, str):
+            for group in find_citations(node, 1, ()):
+                found.append(Problem(path, line_of(data, loc, first_line),
+                                     f"'{' '.join(group.source.split())}' in {what} '{'.'.join(map(str, loc))}' is not "
+                                     "read as a citation (only a section's text is): cite the source in the text, "
+                                     "or name it in words"))
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, (*loc, key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, (*loc, index))
+
+    walk(data, ())
+    return found

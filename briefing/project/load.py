@@ -110,9 +110,13 @@ def load_project(root: Path) -> ProjectFiles:
             sections.append(SourceText(path, text))
     if not sections and not problems:
         problems.append(Problem(content, 0, "no sections: the content folder has no .md files"))
-    references = _read_first(content, ("references.yaml", "references.yml", "references.json"), problems, limit)
+    references = _read_first(content, REFERENCE_FILES, problems, limit)
     editions = _read_first(content, ("editions.yaml", "editions.yml"), problems, limit)
     return ProjectFiles(root, SourceText(config_path, config_text), tuple(sections), references, editions, tuple(problems))
+
+
+REFERENCE_FILES = ("references.yaml", "references.yml", "references.json", "references.bib")
+"""The references file, first found: CSL YAML, CSL JSON, or BibTeX/BibLaTeX (converted by Pandoc)."""
 
 
 def _read_first(folder: Path, names: tuple[str, ...], problems: list[Problem],

@@ -83,7 +83,7 @@ class ProjectConfig(StrictModel):
         "diplomacy. The framing sector 'context' is always there.")
     labels: dict[str, dict[str, str]] = Field(
         default_factory=dict, description="Printed labels to override, by language then label id "
-        "(labels: {en: {contents: In this book}}); the ids are those of briefing/locales/en.po.")
+        "(labels: {en: {contents: In this book}}); the ids are those of briefing/book/locales/en.po.")
     translations: dict[str, BookWords] = Field(
         default_factory=dict, description="The book's title, subtitle, author and organisation in other "
         "languages, by language (translations: {ko: {title: 한·몽 협력}}): an edition in that language prints them.")
@@ -119,7 +119,7 @@ class ProjectConfig(StrictModel):
             unknown = sorted(set(labels) - set(known) - {f"sector-{k[7:]}" for k in labels if k.startswith("sector-")})
             if unknown:
                 raise ValueError(f"labels.{language}: unknown label {', '.join(repr(u) for u in unknown)} "
-                                 "(the ids are those of briefing/locales/en.po)")
+                                 "(the ids are those of briefing/book/locales/en.po)")
             for label, text in labels.items():
                 extra = placeholders(text) - placeholders(known.get(label, ""))
                 if extra:

@@ -17,6 +17,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 
@@ -70,7 +71,7 @@ def fingerprint(section: Section) -> str:
 def validate_translations(sources: tuple[SourceText, ...], sections: list[Section],
                           problems: ProblemCollector) -> dict[tuple[str, str], Translation]:
     """(section id, language) → translation; problems for unreadable ones and those without an original."""
-    from briefing.project.checking import validate_model
+    from briefing.project.checking import citations_in_data, validate_model
     from briefing.project.validate import split_front_matter
     from briefing.project.yamlfile import line_of, parse_yaml
 
@@ -94,6 +95,7 @@ def validate_translations(sources: tuple[SourceText, ...], sections: list[Sectio
         if yaml_problems or data is None:
             continue
         meta = validate_model(TranslationMeta, data, source.path, front_line, "translation front-matter", problems)
+        problems.extend(citations_in_data(data, source.path, front_line, "the front matter"))
         if meta is None:
             continue
         found[(original.id, match["language"])] = Translation(
@@ -125,4 +127,26 @@ def stale_translations(translations: dict[tuple[str, str], Translation]) -> list
                                  f"since the version translated (translates: {translation.meta.translates}, the "
                                  f"original is now {now}): update the translation, then 'translates: {now}'",
                                  "warning"))
+    return found
+
+
+def language_problems(files: Any, config: Any, editions: dict[str, Any]) -> list[Problem]:
+    """A warning for each language (the project's, an edition's) the tool has no labels for: they print in English."""
+    from briefing.book.l10n import has_catalogue
+    from briefing.project.checking import key_line
+    from briefing.project.yamlfile import line_of, parse_yaml
+
+    used = [(config.language, files.config.path, key_line(files.config, "language"))]
+    if files.editions is not None:
+        data, _ = parse_yaml(files.editions.text, files.editions.path)
+        for name, edition in editions.items():
+            if edition.language:
+                used.append((edition.language, files.editions.path,
+                             line_of(data, ("editions", name, "language"), 1)))
+    found = []
+    for language, path, line in used:
+        if not has_catalogue(language, files.root):
+            found.append(Problem(path, line, f"no labels in '{language}': the cover, contents, page numbers, notes "
+                                 f"and dates print in English; add locales/{language}.po to the project (README, "
+                                 "\"Books in other languages\")", "warning"))
     return found

@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from briefing.errors import Problem, ProblemCollector
-from briefing.project.checking import key_line, suggest, validate_model
+from briefing.project.checking import citations_in_data, key_line, suggest, validate_model
 from briefing.project.csl_fields import DATE_FIELDS, NAME_FIELDS, unknown_fields
 from briefing.project.fenced_divs import classify
 from briefing.project.load import ProjectFiles, SourceText
 from briefing.project.models import SLUG, Edition, Project, ProjectConfig, Section, SectionEntry, SectionMeta
 from briefing.project.pandoc_syntax import normalise_body
+from briefing.project.reference_file import read_references, written_reference_ids
 from briefing.project.references import Reference
 from briefing.project.yamlfile import LineDict, LineList, line_of, parse_yaml
 
@@ -50,11 +51,14 @@ def validate_project(files: ProjectFiles, problems: ProblemCollector | None = No
     problems.extend(_authoring_problems(sections, editions))
     from briefing.book.citations import citation_problems
 
-    citable = set(references) | set(_written_reference_ids(files.references))
+    citable = set(references) | set(written_reference_ids(files.references))
     for translation in translations.values():  # the originals' keys are resolved with the sections
         problems.extend(citation_problems(translation.path, translation.body, translation.body_line, citable))
     if config:
         _check_edition_sectors(config, files.config, files.editions, editions, problems)
+        from briefing.project.translations import language_problems
+
+        problems.extend(language_problems(files, config, editions))
     if config and config.default_edition and editions and config.default_edition not in editions:
         line = key_line(files.config, "default_edition")
         problems.add(files.config.path, line, f"default_edition '{config.default_edition}' is not in editions.yaml "
@@ -71,7 +75,7 @@ def validate_project(files: ProjectFiles, problems: ProblemCollector | None = No
         references_path=files.references.path if files.references else None,
         editions_path=files.editions.path if files.editions else None,
         config_path=files.config.path,
-        extra={"written_references": _written_reference_ids(files.references), "csl_items": csl_items,
+        extra={"written_references": written_reference_ids(files.references), "csl_items": csl_items,
                "translations": translations},
     )
 
@@ -82,6 +86,7 @@ def _validate_config(source: SourceText, problems: ProblemCollector) -> ProjectC
     if found:
         return None
     config: ProjectConfig | None = validate_model(ProjectConfig, data, source.path, 1, "briefing.yaml", problems)
+    problems.extend(citations_in_data(data, source.path, 1, "briefing.yaml"))
     if config and config.default_level and config.default_level not in config.levels:
         problems.add(source.path, line_of(data, ("default_level",), 1),
                      f"default_level '{config.default_level}' is not one of the levels {list(config.levels)}")
@@ -119,6 +124,7 @@ def _validate_sections(sources: tuple[SourceText, ...], levels: tuple[str, ...],
             problems.add(source.path, 1, "front matter is empty: give at least title and sector")
             continue
         meta: SectionMeta | None = validate_model(SectionMeta, data, source.path, front_line, "front-matter", problems)
+        problems.extend(citations_in_data(data, source.path, front_line, "the front matter"))
         problems.extend(classify(body, source.path, body_line, levels, None).problems)
         if meta is None:
             continue
@@ -157,7 +163,7 @@ def _read_yaml(source: SourceText | None, problems: ProblemCollector) -> Any:
 def _validate_references(source: SourceText | None, problems: ProblemCollector,
                          csl_items: dict[str, Any] | None = None) -> dict[str, Reference]:
     """The valid references; their CSL items as written go to `csl_items` (the processor reads those)."""
-    data = _read_yaml(source, problems)
+    data = read_references(source, problems)
     if data is None:
         return {}
     items = data.get("references") if isinstance(data, dict) else data
@@ -199,17 +205,6 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _written_reference_ids(source: SourceText | None) -> frozenset[str]:
-    """Ids written in the references file, valid or not: citing a broken one is not also an "unknown key"."""
-    if source is None:
-        return frozenset()
-    data, _ = parse_yaml(source.text, source.path)
-    items = data.get("references") if isinstance(data, dict) else data
-    if not isinstance(items, list):
-        return frozenset()
-    return frozenset(str(item["id"]) for item in items if isinstance(item, dict) and "id" in item)
-
-
 def _validate_editions(source: SourceText | None, sections: list[Section], levels: tuple[str, ...],
                        problems: ProblemCollector) -> dict[str, Edition]:
     data = _read_yaml(source, problems)
@@ -228,6 +223,7 @@ def _validate_editions(source: SourceText | None, sections: list[Section], level
                          "'-' and '_' (it becomes a file name, never a path)")
             continue
         edition: Edition | None = validate_model(Edition, body, source.path, line, f"edition '{name}'", problems, name=str(name))
+        problems.extend(citations_in_data(body, source.path, line, f"edition '{name}'"))
         if edition is None:
             continue
         if edition.level and edition.level not in levels:

@@ -109,7 +109,7 @@ def snapshot_book(book: Book) -> Snapshot:
     """Digest what `book` prints: its chapters part by part, and the references it cites."""
     chapters = []
     cited: dict[str, str] = {}
-    for chapter in book.chapters:
+    for chapter in book.printed:
         meta = chapter.section.meta
         intro, parts = split_parts(chapter.body)
         digests = [PartDigest(INTRO, "Introduction", _digest(meta.summary, intro.strip()))]

@@ -18,7 +18,7 @@ from typing import Any
 from briefing.book.editions import select_edition
 from briefing.cache.inputs import is_input
 from briefing.errors import Problem, UserError
-from briefing.project.load import CONFIG_NAME, ProjectFiles, SourceText
+from briefing.project.load import CONFIG_NAME, REFERENCE_FILES, ProjectFiles, SourceText
 from briefing.project.validate import validate_project
 from briefing.project.yamlfile import parse_yaml
 from briefing.release.changes import Snapshot, snapshot_book, snapshot_from_json
@@ -103,7 +103,7 @@ def _files_at(git: _Git, commit: str, prefix: str, root: Path, ref: str) -> Proj
         return SourceText(root / content / name, text) if text is not None else None
 
     sections = tuple(s for s in (read(n) for n in names if n.endswith(".md")) if s is not None)
-    references = next((s for n in ("references.yaml", "references.yml", "references.json")
+    references = next((s for n in REFERENCE_FILES
                        if n in names and (s := read(n)) is not None), None)
     editions = next((s for n in ("editions.yaml", "editions.yml") if n in names and (s := read(n)) is not None), None)
     return ProjectFiles(root, SourceText(config_path, config_text), sections, references, editions)

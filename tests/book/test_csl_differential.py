@@ -136,3 +136,37 @@ def test_notes_and_sources_equal_pandocs(tmp_path: Path, style: str) -> None:
     else:
         assert not our_notes and len(their_inline) == 91 * 2 + 13
         assert our_inline == their_inline
+
+
+BIBTEX = Path(__file__).parents[1] / "fixtures" / "bibtex" / "references.bib"
+"""Fifteen entries of biblatex's own example database (see PROVENANCE.txt there): @string macros, LaTeX
+accents, date ranges, translators, editors, multi-volume works."""
+
+
+@pytest.mark.parametrize("style", ["chicago-notes-bibliography", "chicago-author-date"])
+def test_bibtex_references_print_as_pandoc_prints_them(tmp_path: Path, style: str) -> None:
+    from briefing.project.bibtex import entry_lines
+
+    keys = list(entry_lines(BIBTEX.read_text("utf-8")))
+    assert len(keys) == 15
+    items = [{"id": key} for key in keys]
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "references.bib").write_text(BIBTEX.read_text("utf-8"), "utf-8")
+    (tmp_path / "briefing.yaml").write_text(f"title: Corpus\nlanguage: en\ndate: 2025-01-01\ncsl: {style}\n", "utf-8")
+    body = "\n\n".join(_citations(items))
+    (tmp_path / "content" / "corpus.md").write_text(
+        f"---\ntitle: Corpus\nsector: context\nreviewed: 2025-01-01\n---\n\n{body}\n", "utf-8")
+    our_notes, our_inline, our_sources = _ours(tmp_path)
+    (tmp_path / "style.csl").write_bytes(bundled_style(style))
+    done = subprocess.run([pandoc_path(), "--citeproc", "--csl", "style.csl", "--bibliography",
+                           "content/references.bib", "-M", "lang=en", "-t", "html", "--wrap=none"],
+                          input=body, capture_output=True, text=True, cwd=tmp_path, check=True)
+    out = done.stdout
+    their_sources = _texts(out, lambda tag, a: a.get("id", "").startswith("ref-"))
+    assert len(their_sources) == 15 and our_sources == their_sources
+    if style == "chicago-notes-bibliography":
+        their_notes = _texts(out, lambda tag, a: a.get("id", "").startswith("fn") and tag == "li")
+        assert len(their_notes) == 15 * 2 + 2 and our_notes == their_notes
+    else:
+        their_inline = _texts(out.split('<div id="refs"')[0], lambda tag, a: tag == "p")
+        assert our_inline == their_inline and len(our_inline) == 15 * 2 + 2

@@ -100,7 +100,9 @@ class RenderPool:
     def _start() -> Worker:
         stderr = tempfile.TemporaryFile()  # noqa: SIM115 (kept open for the worker's life, closed in close())
         env = {**os.environ, "PYTHONUNBUFFERED": "0"}
-        process = subprocess.Popen([sys.executable, "-m", "briefing.pdf.parts.worker"], stdin=subprocess.PIPE,
+        # -P: the worker's sys.path does not start with the current folder, which is the project's; a
+        # project with its own briefing/ folder must not have its Python run in place of the tool's
+        process = subprocess.Popen([sys.executable, "-P", "-m", "briefing.pdf.parts.worker"], stdin=subprocess.PIPE,
                                    stdout=subprocess.PIPE, stderr=stderr, env=env, close_fds=True)
         return Worker(process, stderr)
 
