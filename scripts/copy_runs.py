@@ -9,8 +9,11 @@ Text inside quotation marks ("…" or “…”) is a quotation, not copying: it
 
 Usage, from the repository root::
 
-    python3 scripts/copy_runs.py /work/shared/sources           # table of longest runs
-    python3 scripts/copy_runs.py /work/shared/sources --limit 8 # exit 1 if any run reaches 8
+    python3 scripts/copy_runs.py ARCHIVE_DIR            # table of longest runs
+    python3 scripts/copy_runs.py ARCHIVE_DIR --limit 8  # exit 1 if any run reaches 8
+
+ARCHIVE_DIR is the folder of archived source texts, the one `briefing check --archive` reads
+(each reference's `archive-file` names its text there).
 """
 
 from __future__ import annotations

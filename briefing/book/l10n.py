@@ -37,6 +37,11 @@ def _read_catalogue(path: Path) -> dict[str, str]:
     return {str(m.id): str(m.string) for m in catalogue if m.id and isinstance(m.id, str) and m.string}
 
 
+def catalogue_messages(path: Path) -> dict[str, str]:
+    """Label id → text of one catalogue file (untranslated entries left out)."""
+    return _read_catalogue(path)
+
+
 def known_labels() -> dict[str, str]:
     """Every label id the tool prints, with its English text."""
     return _read_catalogue(LOCALES_DIR / "en.po")

@@ -80,8 +80,6 @@ def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBoo
         html = render_markdown(text, section.id, notes, chapter.fences, labels.quotes)
         html = draw_charts(clean_chapter(html, section, config, unsafe), section, book.project, unsafe)
         html = draw_components(html, section, book.project, env, unsafe)
-        if labels.keeps_words_together:
-            html = keep_words_together(html)
         spec = config.sector(section.meta.sector)
         return {
             "id": section.id,
@@ -115,7 +113,7 @@ def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBoo
         "language": book.language,
         "opening": opening,
         "cut_off": book.edition.cut_off or config.cut_off,
-        "config": book.project.config,
+        "config": config.in_language(book.language),
         "edition": book.edition,
         "marking": book.marking,
         "levels": book.project.config.levels,
@@ -131,7 +129,10 @@ def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBoo
         context["changes"] = options.changes
     html = env.get_template("book.html.j2")
     try:
-        return RenderedBook(html.render(context), tuple(notes.cited), paper)
+        rendered = html.render(context)
+        if labels.keeps_words_together:  # the whole book: cover, contents, titles and summaries too
+            rendered = keep_words_together(rendered)
+        return RenderedBook(rendered, tuple(notes.cited), paper)
     except jinja2.TemplateError as exc:
         raise UserError([_template_problem(exc, theme)]) from None
 
@@ -175,7 +176,7 @@ def keep_words_together(html: str) -> str:
     for piece in _TAGS.split(html):
         if piece.startswith("<"):
             name = _TAG_NAME.match(piece)
-            if name and name.group(2).lower() in ("svg", "pre", "code", "style", "script"):
+            if name and name.group(2).lower() in ("svg", "pre", "code", "style", "script", "title"):
                 skip += -1 if name.group(1) else (0 if piece.endswith("/>") else 1)
             out.append(piece)
         elif skip or not _HANGUL.search(piece):

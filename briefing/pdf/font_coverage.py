@@ -3,8 +3,9 @@
 A character no bundled font has would come out as an empty box (or, worse, in whatever font
 the machine happens to have). So every character of what an edition prints is checked
 against the bundled fonts' coverage (`fonts.find_uncovered`): the included part of each
-chapter's Markdown, its title and summary, the cover's fields from `briefing.yaml` and the
-edition, the references the chapters cite, and the chart data files. Each uncovered
+chapter's Markdown, its title and summary, the cover's fields from `briefing.yaml` (in the edition's
+language) and the edition, the project's own labels (`labels:`, `locales/<lang>.po`), the references
+the chapters cite, and the chart and component data files. Each uncovered
 character is reported once per line, at the file and line where it was written.
 """
 
@@ -41,10 +42,11 @@ def check_font_coverage(book: Book) -> list[Problem]:
             _report_value(found, section.path, value)
         for path, line, text in (*chart_texts(project, section), *component_texts(project, section)):
             _report(found, path, line, text)
-    config = project.config
+    config = project.config.in_language(book.language)
     if project.config_path is not None:
         for value in (config.title, config.subtitle, config.author, config.organisation, config.version):
             _report_value(found, project.config_path, value)
+    _report_labels(found, book)
     edition = book.edition
     edition_values = [edition.title, edition.audience]
     if edition.meeting is not None:
@@ -59,6 +61,24 @@ def check_font_coverage(book: Book) -> list[Problem]:
                 for value in _printed_fields(reference):
                     _report_value(found, project.references_path, value, after=key)
     return group_by_line(found)
+
+
+def _report_labels(found: dict[tuple[Path, int, str], Problem], book: Book) -> None:
+    """The project's own words for the labels this edition prints: `labels:` in briefing.yaml for the
+    book's language, and the project's catalogue (`locales/<lang>.po`); the tool's catalogues are covered."""
+    from briefing.book.l10n import catalogue_files, catalogue_messages
+
+    project = book.project
+    language = book.language
+    if project.config_path is not None:
+        for key in dict.fromkeys((language.split("-")[0].lower(), language)):
+            for label_id, text in (project.config.labels.get(key) or {}).items():
+                _report_value(found, project.config_path, text, after=label_id)
+    root = project.root.resolve()
+    for path in catalogue_files(language, project.root):
+        if root in path.resolve().parents:
+            for text in catalogue_messages(path).values():
+                _report_value(found, path, text)
 
 
 def _printed_body_lines(chapter: Chapter) -> Iterable[tuple[int, str]]:

@@ -47,6 +47,15 @@ class SectorSpec(StrictModel):
         return self.label or self.id.replace("-", " ").capitalize()
 
 
+class BookWords(StrictModel):
+    """The book's own words in another language (`translations: {ko: {...}}` in briefing.yaml)."""
+
+    title: str = Field("", description="The book's title in this language.")
+    subtitle: str = Field("", description="The cover's second line in this language.")
+    author: str = Field("", description="Who prepared the book, in this language.")
+    organisation: str = Field("", description="The organisation, in this language.")
+
+
 class ProjectConfig(StrictModel):
     """`briefing.yaml`: what the whole book is, and where its parts live."""
 
@@ -75,6 +84,9 @@ class ProjectConfig(StrictModel):
     labels: dict[str, dict[str, str]] = Field(
         default_factory=dict, description="Printed labels to override, by language then label id "
         "(labels: {en: {contents: In this book}}); the ids are those of briefing/book/locales/en.po.")
+    translations: dict[str, BookWords] = Field(
+        default_factory=dict, description="The book's title, subtitle, author and organisation in other "
+        "languages, by language (translations: {ko: {title: 한·몽 협력}}): an edition in that language prints them.")
     cut_off: dt.date | None = Field(None, description="Information cut-off: the date the facts are current to, "
                                     "printed on the cover and in the running foot.")
     limits: Limits = Field(default_factory=Limits, description="Size caps on input files and resources (security).")
@@ -121,6 +133,13 @@ class ProjectConfig(StrictModel):
         if len(set(value)) != len(value):
             raise ValueError("levels must be unique")
         return value
+
+    def in_language(self, language: str) -> ProjectConfig:
+        """This configuration with the book's own words in `language`, where `translations:` gives them."""
+        words = self.translations.get(language) or self.translations.get(language.split("-")[0].lower())
+        if words is None:
+            return self
+        return self.model_copy(update={k: v for k, v in words.model_dump().items() if v})
 
     @property
     def sector_specs(self) -> tuple[SectorSpec, ...]:

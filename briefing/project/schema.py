@@ -34,10 +34,13 @@ EDITION_DESCRIPTIONS = {
 
 
 def project_schemas(sectors: tuple[str, ...] | None = None) -> dict[str, dict[str, Any]]:
-    """File name → JSON Schema, for briefing.yaml, a section's front matter and editions.yaml.
+    """File name → JSON Schema, for briefing.yaml, a section's front matter, a translation's
+    front matter (`<id>.<lang>.md`) and editions.yaml.
 
     `sectors`: the project's sector ids (default: the built-in list), an enumeration in the schemas.
     """
+    from briefing.project.translations import TranslationMeta
+
     names = list(dict.fromkeys((*(sectors or SECTORS), FRAMING_SECTOR)))
     section = SectionMeta.model_json_schema()
     section["properties"]["sector"]["enum"] = names
@@ -49,6 +52,8 @@ def project_schemas(sectors: tuple[str, ...] | None = None) -> dict[str, dict[st
     return {
         "briefing.schema.json": _document(ProjectConfig.model_json_schema(), "briefing.yaml"),
         "section.schema.json": _document(section, "Section front matter (content/<id>.md)"),
+        "translation.schema.json": _document(TranslationMeta.model_json_schema(),
+                                             "Translation front matter (content/<id>.<lang>.md)"),
         "editions.schema.json": editions,
     }
 

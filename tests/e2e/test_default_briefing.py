@@ -78,9 +78,19 @@ def test_full_edition_has_the_five_sectors_and_the_framing_sections(release: dic
         assert title in chapters, title
 
 
+CUT_OFF = {"en": "Information cut-off: April 2025", "ko": "정보 기준일: 2025년 4월",
+           "mn": "Мэдээллийн огноо: 2025 оны дөрөвдүгээр сар"}
+
+
 def test_every_cover_states_the_information_cut_off(release: dict[str, Path]) -> None:
+    """In the edition's language: the Korean and Mongolian editions print the subtitle's translation."""
+    import yaml
+
+    editions = yaml.safe_load((REPO / "content" / "editions.yaml").read_text("utf-8"))["editions"]
+    assert {editions[name].get("language", "en") for name in release} == set(CUT_OFF)
     for name, pdf in release.items():
-        assert "Information cut-off: April 2025" in pdf_pages_text(pdf)[0], name
+        cover = " ".join(pdf_pages_text(pdf)[0].split())
+        assert CUT_OFF[editions[name].get("language", "en")] in cover, name
 
 
 def test_the_full_book_is_internal_and_only_the_master_copy_is_restricted(release: dict[str, Path]) -> None:

@@ -14,7 +14,7 @@ from conftest import FIXTURES, REPO, run_briefing
 from jsonschema import Draft202012Validator
 
 STARTER = REPO / "briefing" / "scaffold" / "starter"
-NAMES = ("briefing.schema.json", "section.schema.json", "editions.schema.json")
+NAMES = ("briefing.schema.json", "section.schema.json", "translation.schema.json", "editions.schema.json")
 
 
 def as_yaml_12(value: Any) -> Any:
@@ -66,7 +66,8 @@ def test_schemas_accept_the_project_files(schemas: dict[str, Draft202012Validato
     sections = sorted((project / "content").glob("*.md"))
     assert sections
     for section in sections:
-        assert errors(schemas["section.schema.json"], load(section)) == [], section.name
+        schema = "translation.schema.json" if len(section.suffixes) == 2 else "section.schema.json"  # mining.ko.md
+        assert errors(schemas[schema], load(section)) == [], section.name
 
 
 @pytest.mark.parametrize(("name", "source", "change", "expected"), [

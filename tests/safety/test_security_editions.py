@@ -102,6 +102,9 @@ def _split_marked(path: Path) -> tuple[list[str], list[str]]:
     levels; the other lines), read here independently of briefing's own parser."""
     text = path.read_text("utf-8")
     _, front, body = text.split("---\n", 2)
+    original = path.with_name(path.name.split(".")[0] + ".md")  # a translation (mining.ko.md) has its original's level
+    if original != path and original.is_file():
+        front = original.read_text("utf-8").split("---\n", 2)[1]
     if re.search(r"^level:\s*(internal|restricted)\s*$", front, re.M):
         return body.split("\n"), []
     marked, other, stack = [], [], []
