@@ -78,19 +78,20 @@ def test_full_edition_has_the_five_sectors_and_the_framing_sections(release: dic
         assert title in chapters, title
 
 
-CUT_OFF = {"en": "Information cut-off: April 2025", "ko": "정보 기준일: 2025년 4월",
-           "mn": "Мэдээллийн огноо: 2025 оны дөрөвдүгээр сар"}
+CUT_OFF = {"en": "Information cut-off: 30 April 2025", "ko": "정보 기준일: 2025년 4월 30일",
+           "mn": "Мэдээллийн огноо: 2025 оны дөрөвдүгээр сарын 30"}
 
 
-def test_every_cover_states_the_information_cut_off(release: dict[str, Path]) -> None:
-    """In the edition's language: the Korean and Mongolian editions print the subtitle's translation."""
+def test_every_cover_and_running_foot_states_the_information_cut_off(release: dict[str, Path]) -> None:
+    """`cut_off:` in briefing.yaml, in the edition's language, on the cover and at the foot of every page."""
     import yaml
 
     editions = yaml.safe_load((REPO / "content" / "editions.yaml").read_text("utf-8"))["editions"]
     assert {editions[name].get("language", "en") for name in release} == set(CUT_OFF)
     for name, pdf in release.items():
-        cover = " ".join(pdf_pages_text(pdf)[0].split())
-        assert CUT_OFF[editions[name].get("language", "en")] in cover, name
+        pages = [" ".join(page.split()) for page in pdf_pages_text(pdf)]
+        wanted = CUT_OFF[editions[name].get("language", "en")]
+        assert all(wanted in page for page in pages), (name, [n for n, page in enumerate(pages, 1) if wanted not in page])
 
 
 def test_the_full_book_is_internal_and_only_the_master_copy_is_restricted(release: dict[str, Path]) -> None:
