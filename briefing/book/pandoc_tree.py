@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 
 import markdown
 from markdown.extensions import Extension
-from markdown.extensions.toc import stashedHTML2text, unescape
+from markdown.extensions.toc import HTML_PLACEHOLDER_RE, unescape
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -33,7 +33,14 @@ _INLINE_CODE = re.compile(r"(?<![\\`])(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`
 
 def heading_text(element: ET.Element, md: markdown.Markdown) -> str:
     """A heading's plain text, with Python-Markdown's placeholders (smart quotes, ...) resolved."""
-    return str(unescape(stashedHTML2text("".join(element.itertext()), md)))
+    def stashed(match: re.Match[str]) -> str:  # what Python-Markdown stashed (smart quotes, raw HTML), as text
+        try:
+            raw = str(md.htmlStash.rawHtmlBlocks[int(match.group(1))])
+        except (IndexError, TypeError, ValueError):
+            return match.group(0)
+        return re.sub(r"&[#a-zA-Z0-9]+;", "", re.sub(r"<[^>]+>", "", raw))
+
+    return str(unescape(HTML_PLACEHOLDER_RE.sub(stashed, "".join(element.itertext()))))
 
 
 class _InlineNotes(Preprocessor):
