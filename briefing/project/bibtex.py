@@ -49,6 +49,8 @@ def bib_items(source: SourceText) -> tuple[LineList | None, list[Problem]]:
     items = LineList()
     items.line, items.item_lines = 1, []
     for raw in converted:
+        if raw.get("type") == "":  # @misc and other types with no CSL match: no type, as Pandoc formats them
+            del raw["type"]
         line = lines.get(str(raw.get("id", "")), 1)
         item = LineDict(raw)
         item.line, item.key_lines = line, dict.fromkeys(raw, line)

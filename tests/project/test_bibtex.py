@@ -53,3 +53,26 @@ def test_an_unknown_key_and_an_unused_entry_name_the_bib_lines(tmp_path: Path) -
     lines = (project / "content" / "references.bib").read_text("utf-8").split("\n")
     shore = next(i for i, line in enumerate(lines, 1) if line.startswith("@article{shore,"))
     assert f"content/references.bib:{shore}: reference 'shore' is cited nowhere" in ran.stderr, ran.stderr
+
+
+def test_a_misc_entry_builds_and_prints_as_pandoc_prints_it(tmp_path: Path) -> None:
+    import subprocess
+
+    from briefing.book.cite_book import bundled_style
+    from briefing.book.csl import pandoc_path
+
+    project = _project(tmp_path, CHAPTER.replace("A translation", "A working paper [@paper, 4]. A translation"))
+    misc = "\n@misc{paper,\n  author = {Kim, Tae-seok},\n  title = {Lithium refining options},\n  year = 2024,\n" \
+           "  howpublished = {Working paper},\n}\n"
+    with (project / "content" / "references.bib").open("a", encoding="utf-8") as stream:
+        stream.write(misc)
+    built = run_briefing("build", cwd=project)
+    assert built.code == 0, built.stderr
+    text = " ".join(" ".join(pdf_pages_text(project / "build" / "full.pdf")).split())
+    (project / "style.csl").write_bytes(bundled_style("chicago-notes-bibliography"))
+    pandoc = subprocess.run([pandoc_path(), "--citeproc", "--csl", "style.csl", "--bibliography",
+                             "content/references.bib", "-t", "plain", "--wrap=none"], input="X [@paper, 4].",
+                            capture_output=True, text=True, cwd=project, check=True).stdout
+    note = pandoc.strip().splitlines()[-1].removeprefix("[1] ")
+    assert note == "Tae-seok Kim, Lithium Refining Options, Working paper, 2024, 4.", pandoc
+    assert f"2. {note}" in text  # note 1 is the chapter's first citation (Aksın)
