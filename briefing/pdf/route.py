@@ -53,6 +53,8 @@ class LayoutReport:
     """Each WeasyPrint patch of the parts path and whether it was in place in every layout."""
     footnotes_reused: int = 0
     weasyprint: str = ""
+    workers_started: str = ""
+    """'forked from a warm zygote' or 'spawned interpreters' (parts path only)."""
 
     def describe(self) -> str:
         """One line for `--verbose`."""
@@ -64,7 +66,7 @@ class LayoutReport:
         return (f"{self.parts} parts in {self.workers} worker processes, {self.layouts} layouts{again}; "
                 f"from the cache: {self.counted_from_cache} page counts, {self.pdfs_from_cache} part PDFs; "
                 f"patches: {patches or 'none used (nothing laid out)'}; "
-                f"{self.footnotes_reused} footnote layouts reused")
+                f"{self.footnotes_reused} footnote layouts reused; workers {self.workers_started}")
 
 
 def render_mode() -> str:
@@ -162,7 +164,7 @@ def render_book_pdf(html: str, base_url: str, project_root: Path, theme: Theme, 
         if result is not None:
             report = LayoutReport("parts", "", result.parts, result.counted_from_cache, result.pdfs_from_cache,
                                   result.laid_out, result.dropped, result.workers, result.patches,
-                                  result.footnotes_reused, weasyprint.__version__)
+                                  result.footnotes_reused, weasyprint.__version__, result.started)
             return _reported(_rendered(result.data, result.pages, result.warnings, report), report)
         reason = "; ".join(why) or "the parts path declined"
     pdf = render_pdf(html, base_url, project_root, theme, pdf_variant=pdf_variant, created=created,

@@ -82,6 +82,8 @@ def build(project: Path, output: Path, env: dict[str, str] | None = None, *extra
     assert (report["path"] == "parts") is parts, report
     if parts:
         assert report["patches"] and all(report["patches"].values()), report
+        spawned = env.get("BRIEFING_WORKER_START") == "spawn" or not sys.platform.startswith("linux")
+        assert report["workers_started"] == ("spawned interpreters" if spawned else "forked from a warm zygote"), report
         if report["layouts"]:  # the fixture's pages hold many notes: the footnote cache must give layouts back
             assert report["footnotes_reused"] > 0, report
     return result.stdout
@@ -115,12 +117,15 @@ def test_parts_path_equals_single_pass(speed: Path, reference: Path, tmp_path: P
 
 
 def test_parts_laid_out_twice_under_a_memory_budget_equal_single_pass(reference: Path, tmp_path: Path) -> None:
-    """A worker over its memory budget drops a laid-out part and lays it out again, numbered, at the end."""
+    """A worker over its memory budget drops a laid-out part and lays it out again, numbered, at the end.
+    The workers are spawned interpreters here (the fallback where fork is unavailable); every other
+    parts build in this file forks them from the zygote."""
     project = copy_fixture("speed", tmp_path)  # no cached parts: every part is laid out
     output = tmp_path / "budget.pdf"
     result = run_briefing("--verbose", "build", "--project", project, "-o", output, "--force",
-                          env={**PARTS, "BRIEFING_WORKER_MIB": "1"})
+                          env={**PARTS, "BRIEFING_WORKER_MIB": "1", "BRIEFING_WORKER_START": "spawn"})
     assert "; patches: footnote_cache on, margin_boxes_held_back on, stylesheets_remembered on;" in result.stdout
+    assert "; workers spawned interpreters" in result.stdout, result.stdout
     assert result.code == 0, result.stderr
     layout = re.search(r"layout: (\d+) parts in \d+ worker processes, (\d+) layouts \((\d+) laid out twice",
                        result.stdout)

@@ -1,11 +1,14 @@
 """A pool of rendering worker processes (`briefing.pdf.parts.worker`), for parts and for editions.
 
-WeasyPrint uses one core; the only way to use more is more processes. Workers are plain
-subprocesses of the current Python (`python -m briefing.pdf.parts.worker`) talking over their
-stdin/stdout with length-prefixed pickles, so any parent works: the CLI, a watch process
-with threads, a release. `shared_pool()` keeps one pool per process: started early in a
-build (the workers import WeasyPrint while the parent converts Markdown) and reused by later
-builds of a warm process, which then pay no start-up at all.
+WeasyPrint uses one core; the only way to use more is more processes. On Linux the workers
+are forked from a zygote (`zygote.py`, `forked.py`), one process that imports WeasyPrint once
+and makes a first layout; elsewhere, or with `BRIEFING_WORKER_START=spawn`, each worker is a
+subprocess of the current Python (`python -m briefing.pdf.parts.worker`) that imports it
+itself. Either way a worker talks over two pipes with length-prefixed pickles, so any parent
+works: the CLI, a watch process with threads, a release. `shared_pool()` keeps one pool per
+process: started early in a build (the zygote or the workers import WeasyPrint while the
+parent converts Markdown) and reused by later builds of a warm process, which then pay no
+start-up at all.
 
 The number of workers is `BRIEFING_JOBS` when set, else the number of usable cores (at most 8).
 """
@@ -24,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from briefing.pdf.parts.forked import ForkedProcess, Zygote, start_method
 from briefing.pdf.parts.messages import Raised, Ready, Reply, Returned
 
 _HEADER = struct.Struct("!Q")
@@ -69,7 +73,7 @@ class WorkerDiedError(Exception):
 class Worker:
     """One worker process and what it holds."""
 
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes] | ForkedProcess
     stderr: Any
     ready: bool = False
     busy: bool = False
@@ -91,13 +95,18 @@ class Worker:
 class RenderPool:
     """Worker processes, started at once, answering in any order."""
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, preload: Sequence[str] = ()) -> None:
         self.environment = dict(os.environ)
         """The environment the workers started with (fonts, dates): a change needs new workers."""
+        self.started = start_method()
+        """'fork' (from the zygote) or 'spawn'."""
+        self.zygote = Zygote({**os.environ, "PYTHONUNBUFFERED": "0"}, preload) if self.started == "fork" else None
         self.workers = [self._start() for _ in range(max(1, jobs))]
 
-    @staticmethod
-    def _start() -> Worker:
+    def _start(self) -> Worker:
+        if self.zygote is not None:
+            forked, stderr = self.zygote.fork()
+            return Worker(forked, stderr)
         stderr = tempfile.TemporaryFile()  # noqa: SIM115 (kept open for the worker's life, closed in close())
         env = {**os.environ, "PYTHONUNBUFFERED": "0"}
         process = subprocess.Popen([sys.executable, "-m", "briefing.pdf.parts.worker"], stdin=subprocess.PIPE,
@@ -106,6 +115,10 @@ class RenderPool:
 
     def healthy(self) -> bool:
         return all(worker.alive() for worker in self.workers) and self.environment == dict(os.environ)
+
+    def describe_start(self) -> str:
+        """How the workers started, for the layout report."""
+        return "forked from a warm zygote" if self.started == "fork" else "spawned interpreters"
 
     def idle(self) -> list[Worker]:
         """Workers ready for a request."""
@@ -136,13 +149,16 @@ class RenderPool:
             worker.holds.clear()
             worker.busy = False
 
-    @staticmethod
-    def _stderr_tail(worker: Worker) -> str:
+    def _stderr_tail(self, worker: Worker) -> str:
+        text = ""
         try:
             worker.stderr.seek(0)
-            return worker.stderr.read().decode("utf-8", "replace")[-2000:].strip() or "no message"
+            text = worker.stderr.read().decode("utf-8", "replace")[-2000:].strip()
         except OSError:
-            return "no message"
+            pass
+        if not text and self.zygote is not None:
+            text = self.zygote.stderr_text()
+        return text or "no message"
 
     def close(self) -> None:
         """End the workers: closing stdin ends a ready worker's loop; one still starting is stopped."""
@@ -154,6 +170,8 @@ class RenderPool:
                 pass
             if not worker.ready and worker.alive():
                 worker.process.terminate()
+        if self.zygote is not None:
+            self.zygote.stop_forking()  # workers it has not forked yet are never forked
         for worker in self.workers:
             try:
                 worker.process.wait(timeout=5)
@@ -165,18 +183,25 @@ class RenderPool:
                     worker.process.kill()
                     worker.process.wait()
             worker.stderr.close()
+            if isinstance(worker.process, ForkedProcess):
+                worker.process.close()
+        if self.zygote is not None:
+            self.zygote.close()
+            self.zygote = None
         self.workers = []
 
 
-def shared_pool(jobs: int | None = None) -> RenderPool:
-    """The process's pool, started on first use and restarted if a worker died."""
+def shared_pool(jobs: int | None = None, preload: Sequence[str] = ()) -> RenderPool:
+    """The process's pool, started on first use and restarted if a worker died.
+
+    `preload`: modules the zygote imports besides WeasyPrint (for `run_calls`' functions)."""
     global _POOL
     wanted = jobs or default_jobs()
     if _POOL is not None and (not _POOL.healthy() or len(_POOL.workers) != wanted):
         _POOL.close()
         _POOL = None
     if _POOL is None:
-        _POOL = RenderPool(wanted)
+        _POOL = RenderPool(wanted, preload)
         atexit.register(close_shared_pool)
     return _POOL
 

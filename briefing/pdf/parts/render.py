@@ -58,6 +58,8 @@ class PartsResult:
     """Each WeasyPrint patch and whether it was in place in every layout of this build (empty: no layout)."""
     footnotes_reused: int = 0
     """Footnote layouts given back by the footnote cache in this build's layouts."""
+    started: str = ""
+    """How the workers started (forked from the zygote, or spawned)."""
 
 
 @dataclass
@@ -232,7 +234,7 @@ def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: PartCa
         pdfs.append(PartPdf(data, info[part.index]["pages"]))
     return PartsResult(assemble(pdfs), total, tuple(dict.fromkeys(run.warnings)), run.laid_out, len(book.parts),
                        run.dropped, len(run.pool.workers), counted_from_cache, len(book.parts) - len(jobs),
-                       dict(run.patches), run.footnotes_reused)
+                       dict(run.patches), run.footnotes_reused, run.pool.describe_start())
 
 
 def _offsets(book: SplitBook, info: dict[int, dict[str, Any]]) -> tuple[dict[int, int], int]:
