@@ -110,10 +110,21 @@ def test_fixture_exercises_what_parts_must_get_right(reference: Path) -> None:
     assert any(kind == "internal" for _, kind, _ in links(reference))
 
 
+def fonts(pdf: Path) -> list[str]:
+    """The embedded fonts as `pdffonts` lists them (one line per font object), by name."""
+    listing = subprocess.run([tool("pdffonts"), str(pdf)], capture_output=True, text=True, check=True).stdout
+    return sorted(line.split()[0] for line in listing.splitlines()[2:] if line.strip())
+
+
 def test_parts_path_equals_single_pass(speed: Path, reference: Path, tmp_path: Path) -> None:
+    """Same pages, and the same file as far as its size goes: each font embedded once (the parts'
+    subsets merged), the dictionaries in compressed object streams, within 10 % of one pass's bytes."""
     output = tmp_path / "parts.pdf"
     build(speed, output)
     assert_same_for_a_reader(reference, output, tmp_path)
+    assert fonts(output) == fonts(reference) and len(set(fonts(output))) == len(fonts(output)), fonts(output)
+    size, single = output.stat().st_size, reference.stat().st_size
+    assert size <= 1.10 * single, f"parts PDF {size} bytes, one pass {single}"
 
 
 def test_parts_laid_out_twice_under_a_memory_budget_equal_single_pass(reference: Path, tmp_path: Path) -> None:
