@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefing.errors import Problem, UserError
+from briefing.pdf.parts.forked import start_method
 from briefing.pdf.parts.pool import shared_pool
 from briefing.project.theme import Theme
 from briefing.safety.fetch import SandboxPolicy
@@ -96,9 +97,11 @@ def parts_worthwhile(project_root: Path | None) -> tuple[bool, str]:
     """Whether to lay out part by part, and if not, why.
 
     `auto` does when that is faster: parts are cached from an earlier build (only changed
-    chapters are laid out), or the machine has a spare core for the workers. On a busy
-    machine a cold build in one pass costs less (the workers' start-up is paid for nothing),
-    and both give the same PDF."""
+    chapters are laid out), or the machine has a spare core for the workers, or the workers are
+    forked from the zygote (Linux: WeasyPrint is imported once, as one pass imports it, so even
+    a busy machine's share of two cores beats one). Where workers must be spawned, a cold build
+    on a busy machine costs less in one pass (each worker's start-up is paid for nothing).
+    Both give the same PDF."""
     mode = render_mode()
     if mode != "auto":
         return mode == "parts", "BRIEFING_RENDER=single"
@@ -109,7 +112,7 @@ def parts_worthwhile(project_root: Path | None) -> tuple[bool, str]:
         return True, ""
     try:
         cores = len(os.sched_getaffinity(0))
-        if cores >= 2 and cores - _busy_cores() >= 1:
+        if cores >= 2 and (start_method() == "fork" or cores - _busy_cores() >= 1):
             return True, ""
     except (AttributeError, OSError, ValueError):
         pass
