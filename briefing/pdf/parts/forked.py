@@ -46,6 +46,7 @@ class Zygote:
         theirs.close()
         self.asked = 0
         self.pids: list[int] = []
+        self.gone = False
 
     def fork(self) -> tuple[ForkedProcess, IO[bytes]]:
         """A new worker (forked as soon as the zygote is ready) and the file its stderr goes to."""
@@ -65,12 +66,18 @@ class Zygote:
         """The process id of the `index`-th worker, once the zygote has said it (None if not yet)."""
         deadline = None if wait is None else time.monotonic() + wait
         while len(self.pids) <= index:
-            left = None if deadline is None else max(0.0, deadline - time.monotonic())
-            if not select.select([self.control], [], [], left)[0]:
+            if self.gone:
                 return None
-            data = self.control.recv(PID.size, socket.MSG_WAITALL)
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                if not select.select([self.control], [], [], left)[0]:
+                    return None
+                data = self.control.recv(PID.size, socket.MSG_WAITALL)
+            except (OSError, ValueError):  # stopped (connection reset) or our socket closed
+                data = b""
             if len(data) < PID.size:
-                return None  # the zygote is gone
+                self.gone = True  # the zygote is gone: it forks no more
+                return None
             self.pids.append(PID.unpack(data)[0])
         return self.pids[index]
 
