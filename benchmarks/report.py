@@ -15,6 +15,7 @@ from measure import Series
 ROWS = [
     ("cold", "1. cold `briefing build` (fresh process, empty part cache)"),
     ("single", "   the same, one WeasyPrint pass (`BRIEFING_RENDER=single`)"),
+    ("cold_spawn", "   the same with spawned workers (`BRIEFING_WORKER_START=spawn`, lever 1 undone)"),
     ("pandoc", "2. Pandoc route (`pandoc --citeproc --pdf-engine=weasyprint`, same CSS)"),
     ("floor", "3. WeasyPrint alone on briefing's HTML (`weasyprint` CLI)"),
     ("unchanged", "4. rebuild, nothing changed"),

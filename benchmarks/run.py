@@ -104,6 +104,9 @@ def main() -> None:
         results["single"] = repeat("single pass", runs, lambda: run_command(
             briefing("build", "--project", project, "-o", out / "single.pdf", "--force"),
             env={"BRIEFING_RENDER": "single"}))
+        results["cold_spawn"] = repeat("cold build, spawned workers", runs, lambda: run_command(
+            briefing("build", "--project", project, "-o", out / "spawned.pdf", "--force"),
+            env={"BRIEFING_WORKER_START": "spawn", "BRIEFING_RENDER": "parts"}), before=lambda: clear_cache(project))
         run_command(briefing("build", "--project", project, "-o", out / "parts.pdf", "--force"),
                     env={"BRIEFING_RENDER": "parts"})  # untimed: the parts path's file, for its size
         facts["parts_bytes"], facts["single_bytes"] = (out / "parts.pdf").stat().st_size, \

@@ -13,6 +13,7 @@ keeps the spawned interpreters; the default on Linux is `fork`.
 from __future__ import annotations
 
 import os
+import pickle
 import select
 import signal
 import socket
@@ -23,7 +24,7 @@ import time
 from collections.abc import Sequence
 from typing import IO, Any
 
-from briefing.pdf.parts.zygote import PID
+from briefing.pdf.parts.zygote import PID, SIZE
 
 
 def start_method() -> str:
@@ -47,6 +48,14 @@ class Zygote:
         self.asked = 0
         self.pids: list[int] = []
         self.gone = False
+
+    def warm(self, document: str, base_url: str, policy: Any) -> None:
+        """Have the zygote parse the stylesheets and load the fonts of `document`'s head before it forks."""
+        payload = pickle.dumps((document, base_url, policy), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            self.control.sendall(b"w" + SIZE.pack(len(payload)) + payload)
+        except OSError:
+            self.gone = True
 
     def fork(self) -> tuple[ForkedProcess, IO[bytes]]:
         """A new worker (forked as soon as the zygote is ready) and the file its stderr goes to."""
@@ -92,8 +101,9 @@ class Zygote:
             return ""
 
     def stop_forking(self) -> None:
-        """Stop the zygote now if it has not forked every worker asked for (it is still importing)."""
-        if self.alive() and self.pid(self.asked - 1, 0) is None:
+        """Stop the zygote now if it has not forked every worker asked for (it is still importing or
+        warming up), or was never asked for one."""
+        if self.alive() and (self.asked == 0 or self.pid(self.asked - 1, 0) is None):
             self.process.terminate()
             self.process.wait()
 

@@ -101,7 +101,21 @@ class RenderPool:
         self.started = start_method()
         """'fork' (from the zygote) or 'spawn'."""
         self.zygote = Zygote({**os.environ, "PYTHONUNBUFFERED": "0"}, preload) if self.started == "fork" else None
-        self.workers = [self._start() for _ in range(max(1, jobs))]
+        self.jobs = max(1, jobs)
+        self._workers = [self._start() for _ in range(self.jobs)] if self.zygote is None else []
+
+    @property
+    def workers(self) -> list[Worker]:
+        """The worker processes; forked from the zygote on first use (after `warm`, if called first)."""
+        if self.zygote is not None and len(self._workers) < self.jobs:
+            self._workers += [self._start() for _ in range(self.jobs - len(self._workers))]
+        return self._workers
+
+    def warm(self, document: str, base_url: str, policy: Any) -> None:
+        """Before the workers are forked: let the zygote parse `document`'s stylesheets and load its
+        fonts once, for every worker (spawned workers, or ones forked already, each do it themselves)."""
+        if self.zygote is not None and not self._workers:
+            self.zygote.warm(document, base_url, policy)
 
     def _start(self) -> Worker:
         if self.zygote is not None:
@@ -114,7 +128,9 @@ class RenderPool:
         return Worker(process, stderr)
 
     def healthy(self) -> bool:
-        return all(worker.alive() for worker in self.workers) and self.environment == dict(os.environ)
+        started = self._workers or self.zygote is None or self.zygote.alive()
+        return bool(started) and all(worker.alive() for worker in self._workers) and \
+            self.environment == dict(os.environ)
 
     def describe_start(self) -> str:
         """How the workers started, for the layout report."""
@@ -162,7 +178,7 @@ class RenderPool:
 
     def close(self) -> None:
         """End the workers: closing stdin ends a ready worker's loop; one still starting is stopped."""
-        for worker in self.workers:
+        for worker in self._workers:
             try:
                 if worker.process.stdin is not None:
                     worker.process.stdin.close()
@@ -172,7 +188,7 @@ class RenderPool:
                 worker.process.terminate()
         if self.zygote is not None:
             self.zygote.stop_forking()  # workers it has not forked yet are never forked
-        for worker in self.workers:
+        for worker in self._workers:
             try:
                 worker.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
@@ -188,7 +204,7 @@ class RenderPool:
         if self.zygote is not None:
             self.zygote.close()
             self.zygote = None
-        self.workers = []
+        self._workers = []
 
 
 def shared_pool(jobs: int | None = None, preload: Sequence[str] = ()) -> RenderPool:
@@ -197,7 +213,7 @@ def shared_pool(jobs: int | None = None, preload: Sequence[str] = ()) -> RenderP
     `preload`: modules the zygote imports besides WeasyPrint (for `run_calls`' functions)."""
     global _POOL
     wanted = jobs or default_jobs()
-    if _POOL is not None and (not _POOL.healthy() or len(_POOL.workers) != wanted):
+    if _POOL is not None and (not _POOL.healthy() or _POOL.jobs != wanted):
         _POOL.close()
         _POOL = None
     if _POOL is None:

@@ -29,7 +29,9 @@ from briefing.pdf.parts.cache import PartCache, environment_key
 from briefing.pdf.parts.messages import Failed, Finished, Laid, Ready
 from briefing.pdf.parts.pool import RenderPool, Worker, WorkerDiedError, close_shared_pool, shared_pool
 from briefing.pdf.parts.progress import Progress, tell
-from briefing.pdf.parts.split import BookPart, SplitBook, css_allows_parts, split_book, style_texts, with_stubs
+from briefing.pdf.parts.split import (BookPart, SplitBook, css_allows_parts, split_book, style_texts, with_body,
+                                      with_stubs)
+from briefing.pdf.parts.zygote import WARM_BODY
 from briefing.project.theme import Theme
 from briefing.safety.fetch import SandboxPolicy
 
@@ -155,6 +157,7 @@ def render_in_parts(html: str, base_url: str, project_root: Path, theme: Theme, 
                    "break-before: right, or chapters that do not start a page)")
         return None
     pool = pool or shared_pool()
+    pool.warm(with_body(book, WARM_BODY), base_url, policy)  # the zygote loads the fonts once, then forks
     cache = PartCache(cache_dir or project_root / "build" / ".cache" / "parts",
                       environment_key(project_root, theme, policy))
     run = _Run(pool)

@@ -10,9 +10,15 @@ stderr) with SCM_RIGHTS. The zygote forks; the child closes what it does not nee
 exactly as a spawned worker does (`worker.serve`), and the zygote answers with the child's
 process id. The child's memory is the zygote's, shared copy-on-write until written.
 
-The zygote ends when the parent closes the socket (or dies). It never lays anything out
-itself, so every worker starts from the same state: whether forked or spawned, a worker
-gives the same bytes (the equivalence tests build both ways).
+Before the first fork the parent may send the book's head (`warm`): the zygote lays out a few
+words under it, so it parses the stylesheets and loads the fonts they declare once, and every
+worker it forks then finds them parsed and loaded (`layout._stylesheets_remembered`, keyed by
+the head's stylesheets and the files' sizes and times, and the FontConfiguration's font
+folder, which the zygote owns and removes when it ends). If that warm-up was refused a
+resource, it keeps nothing: each worker then meets the refusal itself and reports it.
+
+The zygote ends when the parent closes the socket (or dies). Whether forked or spawned, a
+worker gives the same bytes (the equivalence tests build both ways).
 """
 
 from __future__ import annotations
@@ -20,12 +26,19 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import pickle
 import signal
 import socket
 import struct
 import sys
+from typing import Any
 
 PID = struct.Struct("!i")
+SIZE = struct.Struct("!Q")
+WARM_BODY = ("<p>Briefing <b>book</b> <i>notes</i> 1234567890 한국 漢字 Монгол</p>"
+             "<h2>Section</h2><table><tr><th>Sector</th><td>Mining</td></tr></table>")
+"""What the warm-up lays out under the book's head: text in the faces a book uses first."""
+_OWN_FOLDER: dict[str, Any] = {"folder": None}
 ESSENTIAL = ("weasyprint", "weasyprint.css", "weasyprint.layout", "weasyprint.document", "weasyprint.pdf",
              "weasyprint.pdf.metadata", "weasyprint.html", "weasyprint.layout.background",
              "weasyprint.formatting_structure.build", "briefing.pdf.parts.layout", "briefing.pdf.parts.worker")
@@ -44,13 +57,39 @@ def warm_up(extra: tuple[str, ...] = ()) -> None:
     HTML(string="<p>warm <b>up</b> <i>1</i></p>").render(font_config=config).write_pdf()
 
 
+def warm_with(document: str, base_url: str, policy: Any) -> None:
+    """Parse the book's stylesheets and load their fonts once, under the head the parts will have."""
+    from briefing.pdf.parts import layout
+    from briefing.pdf.render_pdf import font_configuration
+
+    config = font_configuration()
+    try:
+        part = layout.layout_part(document, base_url, policy, config, 0, 0)
+        refused = bool(part.policy.refusals)
+    except Exception:  # noqa: BLE001 (a failed warm-up only means the workers do it themselves)
+        refused = True
+    if refused:
+        layout.forget_stylesheets()
+    _OWN_FOLDER["folder"] = getattr(config, "_folder", None)
+
+
 def serve_forks(control: socket.socket) -> None:
-    """Fork one worker per request until the parent closes the socket."""
+    """Fork one worker per request until the parent closes the socket; warm up when asked."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system, never zombies
     while True:
         try:
-            message, fds, _, _ = socket.recv_fds(control, 16, 3)
-        except (ConnectionError, OSError):
+            message, fds, _, _ = socket.recv_fds(control, 1, 3)
+            if message == b"w":
+                (size,) = SIZE.unpack(control.recv(SIZE.size, socket.MSG_WAITALL))
+                payload = bytearray()
+                while len(payload) < size:
+                    chunk = control.recv(min(size - len(payload), 1 << 20))
+                    if not chunk:
+                        return
+                    payload += chunk
+                warm_with(*pickle.loads(bytes(payload)))
+                continue
+        except (ConnectionError, OSError, struct.error):
             return
         if not message:
             return
@@ -99,26 +138,37 @@ def _child(control: socket.socket, requests: int, replies: int, stderr: int) -> 
         os._exit(code)
 
 
-def _remove_font_folder() -> None:
+def _remove_font_folder(owner: bool = False) -> None:
     """WeasyPrint removes its @font-face folder when the FontConfiguration is collected, which
-    `os._exit` skips: remove this worker's own folder (the zygote made none)."""
+    `os._exit` skips: a worker removes the folder it made itself, never the zygote's, which the
+    zygote removes when it ends (`owner`)."""
     import shutil
 
     from briefing.pdf import render_pdf
 
     folder = getattr(render_pdf.font_configuration(), "_folder", None)
-    if folder:
+    if folder and (owner or folder != _OWN_FOLDER["folder"]):
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _stopped(signum: int, frame: Any) -> None:
+    """Stopped by the pool (a build that ended before its workers were forked): remove the font
+    folder, which a warm-up may have filled, and end at once."""
+    with contextlib.suppress(Exception):
+        _remove_font_folder(owner=True)
+    os._exit(128 + signum)
 
 
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
     extra = tuple(name for name in sys.argv[2:] if name)
     sys.stdout = sys.stderr
-    signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(128 + signum))
+    signal.signal(signal.SIGTERM, _stopped)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C reaches the whole process group: end quietly
         warm_up(extra)
         serve_forks(control)
+    with contextlib.suppress(Exception):
+        _remove_font_folder(owner=True)
     sys.stderr.flush()
     os._exit(0)  # nothing to clean up: skip tearing down WeasyPrint's modules (a few tenths of a second)
 
