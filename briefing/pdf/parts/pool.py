@@ -85,7 +85,13 @@ class Worker:
         try:
             send(self.process.stdin, message)
         except (BrokenPipeError, OSError) as exc:
-            raise WorkerDiedError(f"worker {self.process.pid} is gone: {exc}") from None
+            tail = ""
+            try:
+                self.stderr.seek(0)
+                tail = self.stderr.read().decode("utf-8", "replace")[-2000:].strip()
+            except (OSError, ValueError):
+                pass
+            raise WorkerDiedError(f"worker {self.process.pid} is gone: {exc}" + (f": {tail}" if tail else "")) from None
         self.busy = message[0] != "drop"
 
     def alive(self) -> bool:

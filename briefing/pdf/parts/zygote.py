@@ -123,7 +123,7 @@ def _child(control: socket.socket, requests: int, replies: int, stderr: int) -> 
         os.close(devnull)
         from briefing.pdf.parts.worker import main
 
-        with open(requests, "rb", buffering=0) as requests_in, open(replies, "wb") as replies_out:
+        with open(requests, "rb") as requests_in, open(replies, "wb") as replies_out:  # buffered: whole messages
             main(requests_in, replies_out)
     except BaseException:  # noqa: BLE001 (reported on the worker's stderr, which the parent shows)
         import traceback
