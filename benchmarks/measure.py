@@ -93,7 +93,9 @@ class _Watcher(threading.Thread):
             root = psutil.Process(self.pid)
         except psutil.Error:
             return
+        tick = 0
         while not self.done.is_set():
+            tick += 1
             try:
                 processes = [root, *root.children(recursive=True)]
                 sizes, shares = [], []
@@ -102,11 +104,13 @@ class _Watcher(threading.Thread):
                         sizes.append(process.memory_info().rss)
                     except psutil.Error:
                         continue
-                    share = _pss(process.pid)
-                    shares.append(sizes[-1] if share is None else share)
+                    if tick % 5 == 0:  # PSS costs more to read: every 100 ms
+                        share = _pss(process.pid)
+                        shares.append(sizes[-1] if share is None else share)
                 if sizes:
                     self.peak_process = max(self.peak_process, max(sizes))
-                    self.peak_tree = max(self.peak_tree, sum(shares))
+                    if shares:
+                        self.peak_tree = max(self.peak_tree, sum(shares))
             except psutil.Error:
                 pass
             self.done.wait(self.interval)
