@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefing.errors import Problem, UserError
 from briefing.pdf.parts.forked import start_method
-from briefing.pdf.parts.pool import shared_pool
+from briefing.pdf.parts.pool import inside_worker, shared_pool
 from briefing.project.theme import Theme
 from briefing.safety.fetch import SandboxPolicy
 
@@ -112,7 +112,8 @@ def parts_worthwhile(project_root: Path | None) -> tuple[bool, str]:
         return True, ""
     try:
         cores = len(os.sched_getaffinity(0))
-        if cores >= 2 and (start_method() == "fork" or cores - _busy_cores() >= 1):
+        forked = start_method() == "fork" and not inside_worker()  # a release's editions already use the cores
+        if cores >= 2 and (forked or cores - _busy_cores() >= 1):
             return True, ""
     except (AttributeError, OSError, ValueError):
         pass

@@ -32,6 +32,17 @@ from briefing.pdf.parts.messages import Raised, Ready, Reply, Returned
 
 _HEADER = struct.Struct("!Q")
 _POOL: RenderPool | None = None
+_ROLE = {"worker": False}
+
+
+def mark_worker() -> None:
+    """This process is a rendering worker (`worker.main`): what it lays out, it lays out itself."""
+    _ROLE["worker"] = True
+
+
+def inside_worker() -> bool:
+    """Whether this process is a rendering worker (a release's edition is rendered in one)."""
+    return _ROLE["worker"]
 
 
 def send(stream: IO[bytes], message: Any) -> None:

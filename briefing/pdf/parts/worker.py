@@ -33,7 +33,7 @@ import traceback
 from typing import Any, BinaryIO
 
 from briefing.pdf.parts.messages import Failed, Finished, Laid, Raised, Ready, Returned
-from briefing.pdf.parts.pool import receive, send
+from briefing.pdf.parts.pool import mark_worker, receive, send
 
 
 class _Collect(logging.Handler):
@@ -145,6 +145,7 @@ def main(requests: BinaryIO | None = None, replies: BinaryIO | None = None) -> N
     from briefing.cli.interrupt import install_signal_handlers
 
     install_signal_handlers()  # terminate() unwinds, so WeasyPrint removes its temporary font folder
+    mark_worker()
     requests = requests or sys.stdin.buffer
     replies = replies or sys.stdout.buffer
     sys.stdout = sys.stderr
