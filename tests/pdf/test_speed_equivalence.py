@@ -275,3 +275,13 @@ def test_footnote_layout_cache_gives_the_same_bytes(speed: Path) -> None:
         cached = render()
     assert cached == plain
     assert stats.active and stats.reused > 100, "the cache must be in place and give layouts back"
+
+
+def test_forked_and_spawned_workers_write_the_same_bytes(tmp_path: Path) -> None:
+    """The zygote's warm-up (WeasyPrint imported, the book's stylesheets and fonts loaded before
+    the fork) leaves no trace in the output: two projects in different folders, one built with
+    forked workers and one with spawned ones, give byte-identical books."""
+    forked, spawned = tmp_path / "forked.pdf", tmp_path / "spawned.pdf"
+    build(copy_fixture("speed", tmp_path / "a"), forked)
+    build(copy_fixture("speed", tmp_path / "b"), spawned, {**PARTS, "BRIEFING_WORKER_START": "spawn"})
+    assert forked.read_bytes() == spawned.read_bytes()
