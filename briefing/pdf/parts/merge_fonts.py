@@ -13,7 +13,8 @@ from the font's description, not its glyphs), so the book can use one font objec
   parts disagree on a glyph's width or text is left as it is).
 
 Every page's font resources (and those of its form XObjects) then point to the merged font, and
-the parts' own copies are removed from the file. What the pages draw does not change: the
+the parts' own copies are removed from the file (kept when an annotation has an appearance
+stream of its own, which may name them: a form field; a briefing book has none). What the pages draw does not change: the
 same glyph ids, with the same widths, in the same font.
 """
 
@@ -50,6 +51,8 @@ def merge_fonts(writer: Any) -> int:
         entry.uses.append((resources_fonts, name))
         entry.objects.setdefault(reference.idnum, font)
     removed = 0
+    appearances = any("/AP" in annotation.get_object() for page in writer.pages
+                      for annotation in (page.get("/Annots") or []))
     for (_, program), entry in fonts.items():
         if len(entry.objects) < 2:
             continue
@@ -60,6 +63,8 @@ def merge_fonts(writer: Any) -> int:
 
         for resources_fonts, name in entry.uses:
             resources_fonts[NameObject(name)] = merged
+        if appearances:  # a form field's appearance may use a part's font too: keep the copies
+            continue
         for number, font in entry.objects.items():
             removed += _remove(writer, number, font)
     return removed
