@@ -1,4 +1,4 @@
-"""Benchmark harness for issue 7: `python benchmarks/run.py` (needs `pip install -e '.[bench]'`).
+"""Benchmark harness for issues 7 and 18: `python benchmarks/run.py` (needs `pip install -e '.[bench]'`).
 
 Measures, side by side in one run (median, min and max of several runs, fresh processes):
 
@@ -6,7 +6,8 @@ Measures, side by side in one run (median, min and max of several runs, fresh pr
  2. the same content through `pandoc --citeproc --pdf-engine=weasyprint` with the same CSS;
  3. WeasyPrint alone on the HTML briefing produced (`weasyprint` CLI): the floor of one pass;
  4. a rebuild with nothing changed;
- 5. the edit loop: a warm process, one sentence changed in one chapter (benchmarks/warm.py);
+ 5. the edit loop: a warm process, one sentence changed in one chapter (benchmarks/warm.py), and a
+    full rebuild in the warm process (every chapter changed, part cache emptied);
  6. `briefing release` of every edition against one edition;
  7. `briefing --help`, `briefing list`, `briefing check`;
  8. synthetic books of about 30, 100 and 300 pages: seconds per page, peak memory;
@@ -103,6 +104,13 @@ def main() -> None:
         results["single"] = repeat("single pass", runs, lambda: run_command(
             briefing("build", "--project", project, "-o", out / "single.pdf", "--force"),
             env={"BRIEFING_RENDER": "single"}))
+        results["cold_spawn"] = repeat("cold build, spawned workers", runs, lambda: run_command(
+            briefing("build", "--project", project, "-o", out / "spawned.pdf", "--force"),
+            env={"BRIEFING_WORKER_START": "spawn", "BRIEFING_RENDER": "parts"}), before=lambda: clear_cache(project))
+        run_command(briefing("build", "--project", project, "-o", out / "parts.pdf", "--force"),
+                    env={"BRIEFING_RENDER": "parts"})  # untimed: the parts path's file, for its size
+        facts["parts_bytes"], facts["single_bytes"] = (out / "parts.pdf").stat().st_size, \
+            (out / "single.pdf").stat().st_size
 
         if "pandoc" not in skip:
             from pandoc_route import prepare
@@ -125,6 +133,8 @@ def main() -> None:
         detail = json.loads(warm.output.strip().splitlines()[-1])
         results["edit"] = Series("edit loop", [Sample(s) for s in detail["seconds"]],
                                  note=f"one sentence of content/{detail['chapter']}")
+        results["warm_full"] = Series("warm full rebuild", [Sample(s) for s in detail["full"]],
+                                      note="benchmarks/warm.py")
 
         if "release" not in skip:
             editions = _editions(project)

@@ -1,7 +1,9 @@
 """The edit loop in a warm process: one sentence changed in one chapter, time until the new PDF is written.
 
 Run by `benchmarks/run.py` as `python benchmarks/warm.py PROJECT OUTPUT RUNS`; prints one JSON
-line: the seconds of each timed rebuild. The process builds once first (imports, worker
+line: the seconds of each timed rebuild (`seconds`), and of each full rebuild (`full`: every
+chapter's first sentence changed and the part cache emptied, as when an author changes the
+styles or the references in a running `preview`; the workers and WeasyPrint stay warm). The process builds once first (imports, worker
 processes, caches), exactly as `briefing build --watch` and `briefing preview` do through
 `briefing.live.watch.run_build`, and rebuilds once after an untimed edit; each timed rebuild then
 follows an edit of one sentence to a text not built before. The
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -69,7 +72,19 @@ def main() -> None:
         if not event.ok or output.stat().st_mtime_ns == before:
             raise SystemExit(f"rebuild failed: {event.problems or event.error}")
         seconds.append(elapsed)
-    print(json.dumps({"seconds": seconds, "chapter": chapter.name}))
+    full = []
+    chapters = sorted((project / "content").glob("*.md"))
+    for number in range(runs + 1, 2 * runs + 1):
+        for each in chapters:
+            edit_sentence(each, number)
+        shutil.rmtree(project / "build" / ".cache" / "parts", ignore_errors=True)
+        started = time.perf_counter()
+        event = run_build(request, number + 2, tuple(chapters))
+        elapsed = time.perf_counter() - started
+        if not event.ok:
+            raise SystemExit(f"full rebuild failed: {event.problems or event.error}")
+        full.append(elapsed)
+    print(json.dumps({"seconds": seconds, "chapter": chapter.name, "full": full}))
 
 
 if __name__ == "__main__":

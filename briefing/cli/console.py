@@ -9,8 +9,10 @@ never imports this module.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from typing import IO, Any, Literal
 
 import click
@@ -25,6 +27,7 @@ _TONES: dict[str, dict[str, Any]] = {
     "dim": {"dim": True},
 }
 _state: dict[str, Verbosity] = {"verbosity": "normal"}
+_status: dict[str, bool] = {"shown": False}
 
 
 def set_verbosity(quiet: bool, verbose: bool) -> None:
@@ -41,6 +44,10 @@ def wants_colour(stream: IO[Any] | None) -> bool:
     """Colour only on a terminal, and never when NO_COLOR is set to anything non-empty."""
     if os.environ.get("NO_COLOR"):
         return False
+    return _is_terminal(stream)
+
+
+def _is_terminal(stream: IO[Any] | None) -> bool:
     isatty = getattr(stream, "isatty", None)
     try:
         return bool(isatty and isatty())
@@ -48,7 +55,38 @@ def wants_colour(stream: IO[Any] | None) -> bool:
         return False
 
 
+@contextlib.contextmanager
+def progress_line() -> Iterator[None]:
+    """While the block runs, show how far the layout has got on one line of stderr, rewritten in
+    place ("laying out: 7/15 parts (61 pages), 3 from the cache"), and clear it at the end.
+    Only when stderr is a terminal and not --quiet: a log, a pipe or CI gets nothing."""
+    if verbosity() == "quiet" or not _is_terminal(sys.stderr):
+        yield
+        return
+    from briefing.pdf.parts.progress import Progress, listening
+
+    def show(step: Progress) -> None:
+        sys.stderr.write("\r" + step.describe() + "\x1b[K")
+        sys.stderr.flush()
+        _status["shown"] = True
+
+    try:
+        with listening(show):
+            yield
+    finally:
+        clear_progress()
+
+
+def clear_progress() -> None:
+    """Clear the progress line (before anything else is printed over it)."""
+    if _status["shown"]:
+        _status["shown"] = False
+        sys.stderr.write("\r\x1b[K")
+        sys.stderr.flush()
+
+
 def _echo(message: str, tone: Tone, err: bool) -> None:
+    clear_progress()
     stream = sys.stderr if err else sys.stdout
     colour = wants_colour(stream)
     text = click.style(message, **_TONES[tone]) if colour and _TONES[tone] else message

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefing.errors import Problem, UserError
-from briefing.pdf.parts.pool import shared_pool
+from briefing.pdf.parts.forked import start_method
+from briefing.pdf.parts.pool import inside_worker, shared_pool
 from briefing.project.theme import Theme
 from briefing.safety.fetch import SandboxPolicy
 
@@ -53,6 +54,8 @@ class LayoutReport:
     """Each WeasyPrint patch of the parts path and whether it was in place in every layout."""
     footnotes_reused: int = 0
     weasyprint: str = ""
+    workers_started: str = ""
+    """'forked from a warm zygote' or 'spawned interpreters' (parts path only)."""
 
     def describe(self) -> str:
         """One line for `--verbose`."""
@@ -64,7 +67,7 @@ class LayoutReport:
         return (f"{self.parts} parts in {self.workers} worker processes, {self.layouts} layouts{again}; "
                 f"from the cache: {self.counted_from_cache} page counts, {self.pdfs_from_cache} part PDFs; "
                 f"patches: {patches or 'none used (nothing laid out)'}; "
-                f"{self.footnotes_reused} footnote layouts reused")
+                f"{self.footnotes_reused} footnote layouts reused; workers {self.workers_started}")
 
 
 def render_mode() -> str:
@@ -94,9 +97,11 @@ def parts_worthwhile(project_root: Path | None) -> tuple[bool, str]:
     """Whether to lay out part by part, and if not, why.
 
     `auto` does when that is faster: parts are cached from an earlier build (only changed
-    chapters are laid out), or the machine has a spare core for the workers. On a busy
-    machine a cold build in one pass costs less (the workers' start-up is paid for nothing),
-    and both give the same PDF."""
+    chapters are laid out), or the machine has a spare core for the workers, or the workers are
+    forked from the zygote (Linux: WeasyPrint is imported once, as one pass imports it, so even
+    a busy machine's share of two cores beats one). Where workers must be spawned, a cold build
+    on a busy machine costs less in one pass (each worker's start-up is paid for nothing).
+    Both give the same PDF."""
     mode = render_mode()
     if mode != "auto":
         return mode == "parts", "BRIEFING_RENDER=single"
@@ -107,7 +112,8 @@ def parts_worthwhile(project_root: Path | None) -> tuple[bool, str]:
         return True, ""
     try:
         cores = len(os.sched_getaffinity(0))
-        if cores >= 2 and cores - _busy_cores() >= 1:
+        forked = start_method() == "fork" and not inside_worker()  # a release's editions already use the cores
+        if cores >= 2 and (forked or cores - _busy_cores() >= 1):
             return True, ""
     except (AttributeError, OSError, ValueError):
         pass
@@ -162,7 +168,7 @@ def render_book_pdf(html: str, base_url: str, project_root: Path, theme: Theme, 
         if result is not None:
             report = LayoutReport("parts", "", result.parts, result.counted_from_cache, result.pdfs_from_cache,
                                   result.laid_out, result.dropped, result.workers, result.patches,
-                                  result.footnotes_reused, weasyprint.__version__)
+                                  result.footnotes_reused, weasyprint.__version__, result.started)
             return _reported(_rendered(result.data, result.pages, result.warnings, report), report)
         reason = "; ".join(why) or "the parts path declined"
     pdf = render_pdf(html, base_url, project_root, theme, pdf_variant=pdf_variant, created=created,

@@ -148,7 +148,7 @@ def release(request: ReleaseRequest, on_edition: Callable[[EditionResult], None]
     with pinned_environment(date) as epoch:
         parallel = len(names) > 1 and default_jobs() > 1
         if parallel:
-            shared_pool()  # the workers start (in the pinned environment) while the HTML is prepared
+            shared_pool(preload=("briefing.release.run",))  # workers start (pinned environment) while HTML is prepared
         plans = _plan(project, theme, names, date, request.pdf_variant, earlier, problems)
         if parallel and len(plans) > 1:
             # One edition per worker process at a time; progress is reported in the editions'

@@ -82,6 +82,8 @@ def build(project: Path, output: Path, env: dict[str, str] | None = None, *extra
     assert (report["path"] == "parts") is parts, report
     if parts:
         assert report["patches"] and all(report["patches"].values()), report
+        spawned = env.get("BRIEFING_WORKER_START") == "spawn" or not sys.platform.startswith("linux")
+        assert report["workers_started"] == ("spawned interpreters" if spawned else "forked from a warm zygote"), report
         if report["layouts"]:  # the fixture's pages hold many notes: the footnote cache must give layouts back
             assert report["footnotes_reused"] > 0, report
     return result.stdout
@@ -108,19 +110,33 @@ def test_fixture_exercises_what_parts_must_get_right(reference: Path) -> None:
     assert any(kind == "internal" for _, kind, _ in links(reference))
 
 
+def fonts(pdf: Path) -> list[str]:
+    """The embedded fonts as `pdffonts` lists them (one line per font object), by name."""
+    listing = subprocess.run([tool("pdffonts"), str(pdf)], capture_output=True, text=True, check=True).stdout
+    return sorted(line.split()[0] for line in listing.splitlines()[2:] if line.strip())
+
+
 def test_parts_path_equals_single_pass(speed: Path, reference: Path, tmp_path: Path) -> None:
+    """Same pages, and the same file as far as its size goes: each font embedded once (the parts'
+    subsets merged), the dictionaries in compressed object streams, within 10 % of one pass's bytes."""
     output = tmp_path / "parts.pdf"
     build(speed, output)
     assert_same_for_a_reader(reference, output, tmp_path)
+    assert fonts(output) == fonts(reference) and len(set(fonts(output))) == len(fonts(output)), fonts(output)
+    size, single = output.stat().st_size, reference.stat().st_size
+    assert size <= 1.10 * single, f"parts PDF {size} bytes, one pass {single}"
 
 
 def test_parts_laid_out_twice_under_a_memory_budget_equal_single_pass(reference: Path, tmp_path: Path) -> None:
-    """A worker over its memory budget drops a laid-out part and lays it out again, numbered, at the end."""
+    """A worker over its memory budget drops a laid-out part and lays it out again, numbered, at the end.
+    The workers are spawned interpreters here (the fallback where fork is unavailable); every other
+    parts build in this file forks them from the zygote."""
     project = copy_fixture("speed", tmp_path)  # no cached parts: every part is laid out
     output = tmp_path / "budget.pdf"
     result = run_briefing("--verbose", "build", "--project", project, "-o", output, "--force",
-                          env={**PARTS, "BRIEFING_WORKER_MIB": "1"})
+                          env={**PARTS, "BRIEFING_WORKER_MIB": "1", "BRIEFING_WORKER_START": "spawn"})
     assert "; patches: footnote_cache on, margin_boxes_held_back on, stylesheets_remembered on;" in result.stdout
+    assert "; workers spawned interpreters" in result.stdout, result.stdout
     assert result.code == 0, result.stderr
     layout = re.search(r"layout: (\d+) parts in \d+ worker processes, (\d+) layouts \((\d+) laid out twice",
                        result.stdout)
@@ -259,3 +275,13 @@ def test_footnote_layout_cache_gives_the_same_bytes(speed: Path) -> None:
         cached = render()
     assert cached == plain
     assert stats.active and stats.reused > 100, "the cache must be in place and give layouts back"
+
+
+def test_forked_and_spawned_workers_write_the_same_bytes(tmp_path: Path) -> None:
+    """The zygote's warm-up (WeasyPrint imported, the book's stylesheets and fonts loaded before
+    the fork) leaves no trace in the output: two projects in different folders, one built with
+    forked workers and one with spawned ones, give byte-identical books."""
+    forked, spawned = tmp_path / "forked.pdf", tmp_path / "spawned.pdf"
+    build(copy_fixture("speed", tmp_path / "a"), forked)
+    build(copy_fixture("speed", tmp_path / "b"), spawned, {**PARTS, "BRIEFING_WORKER_START": "spawn"})
+    assert forked.read_bytes() == spawned.read_bytes()

@@ -58,7 +58,8 @@ def build(project_dir: Path | None, edition: str | None, sections: tuple[str, ..
 
     request = BuildRequest(resolve_project(project_dir), edition, sections, exclude, output,
                            output_format, draft, paper)  # type: ignore[arg-type]
-    result = run_build(request)
+    with console.progress_line():  # on a terminal only: parts laid out and written, as they end
+        result = run_build(request)
     for warning in result.book.project.extra.get("warnings", ()):  # Markdown briefing does not print as written
         console.problem(warning.format(), warning.severity)
     for notice in result.book.notices:  # a chapter printed in the original language: said, not hidden

@@ -48,11 +48,13 @@ def release(project_dir: Path | None, out: Path | None, editions: tuple[str, ...
     SHA256SUMS (check with `sha256sum -c SHA256SUMS`). Prints one line per edition as it
     finishes, then a summary.
     """
+    from briefing.cli import console
     from briefing.errors import display_path
     from briefing.release.run import EditionResult, ReleaseRequest, merge_release
     from briefing.release.run import release as run_release
 
     def progress(result: EditionResult) -> None:
+        console.clear_progress()
         click.echo(f"  {result.name:<28} {result.pages:>4} pages {result.seconds:>7.1f} s  {result.file}")
         for warning in result.warnings:
             click.echo(f"briefing: warning: {result.name}: {warning}", err=True)
@@ -69,7 +71,8 @@ def release(project_dir: Path | None, out: Path | None, editions: tuple[str, ...
     if manifests:
         raise click.UsageError("manifest arguments are only read with --merge")
     request = ReleaseRequest(resolve_project(project_dir), out, editions, shard, since, pdf_variant)
-    result = run_release(request, progress)
+    with console.progress_line():  # on a terminal only: an edition laid out here shows its parts as they end
+        result = run_release(request, progress)
     pages = sum(r.pages for r in result.editions)
     part = f"shard {shard}: " if shard else ""
     click.echo(f"{part}released {len(result.editions)} of {len(result.planned)} editions, {pages} pages, "

@@ -8,7 +8,9 @@ What a reader meets is rebuilt for the whole book:
   links between parts (contents → chapters) resolve through the book's name tree; a link
   whose target exists nowhere is dropped, as WeasyPrint drops it;
 - the outline (bookmarks), the parts' outlines one after the other;
-- the document information and language, from the first part (every part has the same head).
+- the document information and language, from the first part (every part has the same head);
+- one copy of each font: the parts' subsets merged (`merge_fonts`), and the file written with
+  compressed object streams as WeasyPrint writes it (`compact`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from functools import partial
 from typing import Any
 
 from briefing.cache.recent import Recent
+from briefing.pdf.parts.compact import write_compact
+from briefing.pdf.parts.merge_fonts import merge_fonts
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,8 @@ def assemble(parts: Sequence[PartPdf]) -> bytes:
         writer._root_object[NameObject("/Lang")] = language
     _write_outline(writer, bookmarks)
     writer.add_metadata(info)
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
+    merge_fonts(writer)
+    return write_compact(writer)
 
 
 _READERS: Recent[Any] = Recent(64)

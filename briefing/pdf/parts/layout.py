@@ -92,6 +92,11 @@ _STYLESHEETS: dict[tuple[Any, ...], tuple[list[Any], list[Any], list[Any], dict[
 """Parsed author stylesheets by document head (and the files' sizes and times), for this worker."""
 
 
+def forget_stylesheets() -> None:
+    """Forget the stylesheets remembered so far (the zygote, after a warm-up that was refused a resource)."""
+    _STYLESHEETS.clear()
+
+
 @contextlib.contextmanager
 def _stylesheets_remembered(policy: SandboxPolicy) -> Iterator[None]:
     """Parse the book's stylesheets once per worker instead of once per part.

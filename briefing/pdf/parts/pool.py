@@ -1,11 +1,14 @@
 """A pool of rendering worker processes (`briefing.pdf.parts.worker`), for parts and for editions.
 
-WeasyPrint uses one core; the only way to use more is more processes. Workers are plain
-subprocesses of the current Python (`python -m briefing.pdf.parts.worker`) talking over their
-stdin/stdout with length-prefixed pickles, so any parent works: the CLI, a watch process
-with threads, a release. `shared_pool()` keeps one pool per process: started early in a
-build (the workers import WeasyPrint while the parent converts Markdown) and reused by later
-builds of a warm process, which then pay no start-up at all.
+WeasyPrint uses one core; the only way to use more is more processes. On Linux the workers
+are forked from a zygote (`zygote.py`, `forked.py`), one process that imports WeasyPrint once
+and makes a first layout; elsewhere, or with `BRIEFING_WORKER_START=spawn`, each worker is a
+subprocess of the current Python (`python -m briefing.pdf.parts.worker`) that imports it
+itself. Either way a worker talks over two pipes with length-prefixed pickles, so any parent
+works: the CLI, a watch process with threads, a release. `shared_pool()` keeps one pool per
+process: started early in a build (the zygote or the workers import WeasyPrint while the
+parent converts Markdown) and reused by later builds of a warm process, which then pay no
+start-up at all.
 
 The number of workers is `BRIEFING_JOBS` when set, else the number of usable cores (at most 8).
 """
@@ -24,10 +27,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from briefing.pdf.parts.forked import ForkedProcess, Zygote, start_method
 from briefing.pdf.parts.messages import Raised, Ready, Reply, Returned
 
 _HEADER = struct.Struct("!Q")
 _POOL: RenderPool | None = None
+_ROLE = {"worker": False}
+
+
+def mark_worker() -> None:
+    """This process is a rendering worker (`worker.main`): what it lays out, it lays out itself."""
+    _ROLE["worker"] = True
+
+
+def inside_worker() -> bool:
+    """Whether this process is a rendering worker (a release's edition is rendered in one)."""
+    return _ROLE["worker"]
 
 
 def send(stream: IO[bytes], message: Any) -> None:
@@ -69,7 +84,7 @@ class WorkerDiedError(Exception):
 class Worker:
     """One worker process and what it holds."""
 
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes] | ForkedProcess
     stderr: Any
     ready: bool = False
     busy: bool = False
@@ -81,7 +96,13 @@ class Worker:
         try:
             send(self.process.stdin, message)
         except (BrokenPipeError, OSError) as exc:
-            raise WorkerDiedError(f"worker {self.process.pid} is gone: {exc}") from None
+            tail = ""
+            try:
+                self.stderr.seek(0)
+                tail = self.stderr.read().decode("utf-8", "replace")[-2000:].strip()
+            except (OSError, ValueError):
+                pass
+            raise WorkerDiedError(f"worker {self.process.pid} is gone: {exc}" + (f": {tail}" if tail else "")) from None
         self.busy = message[0] != "drop"
 
     def alive(self) -> bool:
@@ -91,13 +112,32 @@ class Worker:
 class RenderPool:
     """Worker processes, started at once, answering in any order."""
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, preload: Sequence[str] = ()) -> None:
         self.environment = dict(os.environ)
         """The environment the workers started with (fonts, dates): a change needs new workers."""
-        self.workers = [self._start() for _ in range(max(1, jobs))]
+        self.started = start_method()
+        """'fork' (from the zygote) or 'spawn'."""
+        self.zygote = Zygote({**os.environ, "PYTHONUNBUFFERED": "0"}, preload) if self.started == "fork" else None
+        self.jobs = max(1, jobs)
+        self._workers = [self._start() for _ in range(self.jobs)] if self.zygote is None else []
 
-    @staticmethod
-    def _start() -> Worker:
+    @property
+    def workers(self) -> list[Worker]:
+        """The worker processes; forked from the zygote on first use (after `warm`, if called first)."""
+        if self.zygote is not None and len(self._workers) < self.jobs:
+            self._workers += [self._start() for _ in range(self.jobs - len(self._workers))]
+        return self._workers
+
+    def warm(self, document: str, base_url: str, policy: Any) -> None:
+        """Before the workers are forked: let the zygote parse `document`'s stylesheets and load its
+        fonts once, for every worker (spawned workers, or ones forked already, each do it themselves)."""
+        if self.zygote is not None and not self._workers:
+            self.zygote.warm(document, base_url, policy)
+
+    def _start(self) -> Worker:
+        if self.zygote is not None:
+            forked, stderr = self.zygote.fork()
+            return Worker(forked, stderr)
         stderr = tempfile.TemporaryFile()  # noqa: SIM115 (kept open for the worker's life, closed in close())
         env = {**os.environ, "PYTHONUNBUFFERED": "0"}
         # -P: the worker's sys.path does not start with the current folder, which is the project's; a
@@ -107,7 +147,13 @@ class RenderPool:
         return Worker(process, stderr)
 
     def healthy(self) -> bool:
-        return all(worker.alive() for worker in self.workers) and self.environment == dict(os.environ)
+        started = self._workers or self.zygote is None or self.zygote.alive()
+        return bool(started) and all(worker.alive() for worker in self._workers) and \
+            self.environment == dict(os.environ)
+
+    def describe_start(self) -> str:
+        """How the workers started, for the layout report."""
+        return "forked from a warm zygote" if self.started == "fork" else "spawned interpreters"
 
     def idle(self) -> list[Worker]:
         """Workers ready for a request."""
@@ -138,17 +184,20 @@ class RenderPool:
             worker.holds.clear()
             worker.busy = False
 
-    @staticmethod
-    def _stderr_tail(worker: Worker) -> str:
+    def _stderr_tail(self, worker: Worker) -> str:
+        text = ""
         try:
             worker.stderr.seek(0)
-            return worker.stderr.read().decode("utf-8", "replace")[-2000:].strip() or "no message"
+            text = worker.stderr.read().decode("utf-8", "replace")[-2000:].strip()
         except OSError:
-            return "no message"
+            pass
+        if not text and self.zygote is not None:
+            text = self.zygote.stderr_text()
+        return text or "no message"
 
     def close(self) -> None:
         """End the workers: closing stdin ends a ready worker's loop; one still starting is stopped."""
-        for worker in self.workers:
+        for worker in self._workers:
             try:
                 if worker.process.stdin is not None:
                     worker.process.stdin.close()
@@ -156,7 +205,9 @@ class RenderPool:
                 pass
             if not worker.ready and worker.alive():
                 worker.process.terminate()
-        for worker in self.workers:
+        if self.zygote is not None:
+            self.zygote.stop_forking()  # workers it has not forked yet are never forked
+        for worker in self._workers:
             try:
                 worker.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
@@ -167,18 +218,25 @@ class RenderPool:
                     worker.process.kill()
                     worker.process.wait()
             worker.stderr.close()
-        self.workers = []
+            if isinstance(worker.process, ForkedProcess):
+                worker.process.close()
+        if self.zygote is not None:
+            self.zygote.close()
+            self.zygote = None
+        self._workers = []
 
 
-def shared_pool(jobs: int | None = None) -> RenderPool:
-    """The process's pool, started on first use and restarted if a worker died."""
+def shared_pool(jobs: int | None = None, preload: Sequence[str] = ()) -> RenderPool:
+    """The process's pool, started on first use and restarted if a worker died.
+
+    `preload`: modules the zygote imports besides WeasyPrint (for `run_calls`' functions)."""
     global _POOL
     wanted = jobs or default_jobs()
-    if _POOL is not None and (not _POOL.healthy() or len(_POOL.workers) != wanted):
+    if _POOL is not None and (not _POOL.healthy() or _POOL.jobs != wanted):
         _POOL.close()
         _POOL = None
     if _POOL is None:
-        _POOL = RenderPool(wanted)
+        _POOL = RenderPool(wanted, preload)
         atexit.register(close_shared_pool)
     return _POOL
 

@@ -28,7 +28,10 @@ from briefing.pdf.parts.assemble import PartPdf, assemble
 from briefing.pdf.parts.cache import PartCache, environment_key
 from briefing.pdf.parts.messages import Failed, Finished, Laid, Ready
 from briefing.pdf.parts.pool import RenderPool, Worker, WorkerDiedError, close_shared_pool, shared_pool
-from briefing.pdf.parts.split import BookPart, SplitBook, css_allows_parts, split_book, style_texts, with_stubs
+from briefing.pdf.parts.progress import Progress, tell
+from briefing.pdf.parts.split import (BookPart, SplitBook, css_allows_parts, split_book, style_texts, with_body,
+                                      with_stubs)
+from briefing.pdf.parts.zygote import WARM_BODY
 from briefing.project.theme import Theme
 from briefing.safety.fetch import SandboxPolicy
 
@@ -58,6 +61,8 @@ class PartsResult:
     """Each WeasyPrint patch and whether it was in place in every layout of this build (empty: no layout)."""
     footnotes_reused: int = 0
     """Footnote layouts given back by the footnote cache in this build's layouts."""
+    started: str = ""
+    """How the workers started (forked from the zygote, or spawned)."""
 
 
 @dataclass
@@ -77,10 +82,13 @@ class _Run:
     patches: dict[str, bool] = field(default_factory=dict)
     footnotes_reused: int = 0
 
-    def run(self, jobs: list[_Job]) -> None:
-        """Run every job's steps, each job on one worker, as many at once as there are workers."""
+    def run(self, jobs: list[_Job], phase: str = "", cached: int = 0) -> None:
+        """Run every job's steps, each job on one worker, as many at once as there are workers
+        (each job's end told to `progress` listeners as a step of `phase`)."""
         waiting = list(jobs)
         active: dict[Worker, _Job] = {}
+        done = pages = 0
+        tell(Progress(phase, done, len(jobs), pages, cached))
         while waiting or active:
             for worker in self.pool.idle():
                 job = next((j for j in waiting if j.worker is worker), None)
@@ -120,6 +128,10 @@ class _Run:
             self.replies[reply.key] = reply
             if job.steps:
                 waiting.insert(0, job)
+            else:
+                done += 1
+                pages += reply.pages if isinstance(reply, Laid) else 0
+                tell(Progress(phase, done, len(jobs), pages, cached))
 
     def _count(self, laid: Laid) -> None:
         """A patch counts as active only if it was in place in every layout."""
@@ -145,6 +157,7 @@ def render_in_parts(html: str, base_url: str, project_root: Path, theme: Theme, 
                    "break-before: right, or chapters that do not start a page)")
         return None
     pool = pool or shared_pool()
+    pool.warm(with_body(book, WARM_BODY), base_url, policy)  # the zygote loads the fonts once, then forks
     cache = PartCache(cache_dir or project_root / "build" / ".cache" / "parts",
                       environment_key(project_root, theme, policy))
     run = _Run(pool)
@@ -179,7 +192,7 @@ def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: PartCa
         else:
             wave.append(_Job(keys[part.index], [layout(keys[part.index], part.html, part.footnote_start,
                                                        part.footnotes)]))
-    run.run(sorted(wave, key=lambda job: -len(job.steps[0][2])))
+    run.run(sorted(wave, key=lambda job: -len(job.steps[0][2])), "laying out", len(book.parts) - len(wave))
     for part in book.parts:
         if part.index not in info:
             laid = run.replies[keys[part.index]]
@@ -215,7 +228,7 @@ def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: PartCa
         holder.submit(("drop", key))
         holder.busy = False
         holder.holds.discard(key)
-    run.run(jobs)
+    run.run(jobs, "writing", len(book.parts) - len(jobs))
     front_done = run.replies.get(front_key)
     if isinstance(front_done, Finished):
         pages_with_stubs = _pdf_pages(front_done.data)
@@ -232,7 +245,7 @@ def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: PartCa
         pdfs.append(PartPdf(data, info[part.index]["pages"]))
     return PartsResult(assemble(pdfs), total, tuple(dict.fromkeys(run.warnings)), run.laid_out, len(book.parts),
                        run.dropped, len(run.pool.workers), counted_from_cache, len(book.parts) - len(jobs),
-                       dict(run.patches), run.footnotes_reused)
+                       dict(run.patches), run.footnotes_reused, run.pool.describe_start())
 
 
 def _offsets(book: SplitBook, info: dict[int, dict[str, Any]]) -> tuple[dict[int, int], int]:

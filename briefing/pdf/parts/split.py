@@ -176,6 +176,11 @@ def split_book(html: str) -> SplitBook | None:
     return book
 
 
+def with_body(book: SplitBook, body: str) -> str:
+    """A document with the book's head and running elements and `body` (the zygote's warm-up)."""
+    return _document(book, body)
+
+
 def _document(book: SplitBook, body: str, extra_head: str = "", tail: str = "") -> str:
     head = book.head
     if extra_head:

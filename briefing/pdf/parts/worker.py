@@ -1,6 +1,7 @@
 """A rendering worker: a separate process that lays parts out and writes their PDFs.
 
-Started by `briefing.pdf.parts.pool` as `python -m briefing.pdf.parts.worker`; it imports WeasyPrint
+Forked by `briefing.pdf.parts.zygote` (Linux: WeasyPrint already imported) or started by
+`briefing.pdf.parts.pool` as `python -m briefing.pdf.parts.worker`; it imports WeasyPrint
 once, keeps one FontConfiguration, and answers requests read from stdin (length-prefixed
 pickles, see `render_pool.send`/`receive`) until stdin closes:
 
@@ -32,7 +33,7 @@ import traceback
 from typing import Any, BinaryIO
 
 from briefing.pdf.parts.messages import Failed, Finished, Laid, Raised, Ready, Returned
-from briefing.pdf.parts.pool import receive, send
+from briefing.pdf.parts.pool import mark_worker, receive, send
 
 
 class _Collect(logging.Handler):
@@ -138,12 +139,15 @@ def _picklable(exc: Exception) -> Exception:
         return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
-def main() -> None:
-    """Serve on stdin/stdout (binary); nothing else may write to stdout."""
+def main(requests: BinaryIO | None = None, replies: BinaryIO | None = None) -> None:
+    """Serve on stdin/stdout (binary), or the given pipes (a worker forked by `zygote`); nothing
+    else may write to the replies."""
     from briefing.cli.interrupt import install_signal_handlers
 
     install_signal_handlers()  # terminate() unwinds, so WeasyPrint removes its temporary font folder
-    requests, replies = sys.stdin.buffer, sys.stdout.buffer
+    mark_worker()
+    requests = requests or sys.stdin.buffer
+    replies = replies or sys.stdout.buffer
     sys.stdout = sys.stderr
     with contextlib.suppress(KeyboardInterrupt):  # stopped by the parent or Ctrl-C: end quietly, cleaning up
         serve(requests, replies)
