@@ -41,7 +41,7 @@ class Zygote:
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "briefing.pdf.parts.zygote", str(theirs.fileno()), *preload],
+            [sys.executable, "-P", "-m", "briefing.pdf.parts.zygote", str(theirs.fileno()), *preload],  # -P: see pool
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.stderr, env=env,
             pass_fds=(theirs.fileno(),))
         theirs.close()
