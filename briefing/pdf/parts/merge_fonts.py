@@ -127,7 +127,8 @@ def _widths(descendant: Any) -> dict[int, float]:
 def _text_map(font: Any) -> dict[int, bytes]:
     """The /ToUnicode map as glyph id → UTF-16BE hex."""
     data = font["/ToUnicode"].get_object().get_data()
-    return {int(glyph, 16): text.lower() for glyph, text in _BFCHAR.findall(data)}
+    # not .notdef's U+FFFF (a noncharacter some subsets map glyph 0 to): a reader never gets it as text
+    return {int(glyph, 16): text.lower() for glyph, text in _BFCHAR.findall(data) if text.lower() != b"ffff"}
 
 
 def _union(maps: list[dict[int, Any]]) -> dict[int, Any] | None:
