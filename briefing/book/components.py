@@ -119,7 +119,7 @@ def draw_components(html: str, section: Section, project: Project, env: jinja2.E
 
 def load_items(project: Project, kind: str, src: str, section: Section, problems: list[Problem]) -> list[Any] | None:
     """The validated items of a component's data file; problems at the file's lines."""
-    from briefing.project.checking import model_problems
+    from briefing.project.checking import citations_in_data, model_problems
 
     where = (section.path, section.body_line)
     if not src:
@@ -156,24 +156,10 @@ def load_items(project: Project, kind: str, src: str, section: Section, problems
                 raise
             problems.extend(model_problems(exc, raw, path, line, kind))
             continue
-        problems.extend(_citations_in(item, kind, project, path, line))
+        problems.extend(citations_in_data(raw, path, line, f"a {kind} item", project.references))
         if isinstance(item, Counterpart) and item.photo:
             photo = (content / item.photo).resolve()
             if not photo.is_relative_to(content) or not photo.is_file():
                 problems.append(Problem(path, line, f"photo '{item.photo}' not found inside the content folder"))
         items.append(item)
     return items
-
-
-def _citations_in(item: BaseModel, kind: str, project: Project, path: Path, line: int) -> list[Problem]:
-    """A citation written in component data would print as source text: an error naming the field."""
-    from briefing.book.citations import find_citations
-
-    found = []
-    for name, value in item:
-        for text in (value,) if isinstance(value, str) else value if isinstance(value, tuple) else ():
-            for group in find_citations(text, 1, project.references):
-                found.append(Problem(path, line, f"'{group.source.strip()}' in the {name} of a {kind} item is not "
-                                     "read as a citation (component data prints as written): cite the source in "
-                                     "the chapter's text, or name it in words"))
-    return found

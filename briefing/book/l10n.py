@@ -152,13 +152,16 @@ def load_labels(language: str, project_root: Path | None = None,
             if label.startswith("sector-"):
                 messages[f"{label}!"] = text
     # no catalogue in the language: every label prints in English, and so do the dates (not "3 12月 2026")
-    return Labels(language, messages, "" if has_catalogue(language, project_root) else "en")
+    return Labels(language, messages, "" if _own_labels(language, catalogues) else "en")
+
+
+def _own_labels(language: str, catalogues: list[Path]) -> bool:
+    return language.split("-")[0].lower() == "en" or any(path.stem != "en" for path in catalogues)
 
 
 def has_catalogue(language: str, project_root: Path | None = None) -> bool:
     """Whether `language` has labels of its own (a catalogue of the tool's or the project's); English has."""
-    return language.split("-")[0].lower() == "en" or any(
-        path.stem != "en" for path in catalogue_files(language, project_root))
+    return _own_labels(language, catalogue_files(language, project_root))
 
 
 def _babel_locale(language: str) -> str:

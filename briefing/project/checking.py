@@ -56,11 +56,12 @@ def suggest(name: str, known: set[str]) -> str:
     return f" — did you mean '{close[0]}'?" if close else ""
 
 
-def citations_in_data(data: Any, path: Path, first_line: int, what: str) -> list[Problem]:
+def citations_in_data(data: Any, path: Path, first_line: int, what: str, known: Any = ()) -> list[Problem]:
     """A citation written in YAML that prints as it is (a title, a summary, an audience) is an error at its line.
 
     Only a section's text is read for citations; `[@key]` in its front matter or in a project,
-    edition or component file would print as source text.
+    edition or component file would print as source text. With `known` reference ids, an
+    author-in-text `@key` counts too.
     """
     from briefing.book.citations import find_citations
 
@@ -68,7 +69,7 @@ def citations_in_data(data: Any, path: Path, first_line: int, what: str) -> list
 
     def walk(node: Any, loc: tuple[Any, ...]) -> None:
         if isinstance(node, str):
-            for group in find_citations(node, 1, ()):
+            for group in find_citations(node, 1, known):
                 found.append(Problem(path, line_of(data, loc, first_line),
                                      f"'{' '.join(group.source.split())}' in {what} '{'.'.join(map(str, loc))}' is not "
                                      "read as a citation (only a section's text is): cite the source in the text, "

@@ -43,7 +43,7 @@ def test_a_citation_in_component_data_is_an_error_not_printed_source(tmp_path: P
     for command in ("build", "check"):
         ran = run_briefing(command, "--edition", "minister", cwd=project)
         assert ran.code != 0, (command, ran.stderr)
-        assert "content/commitments.yaml:2: '[@trade-stats]' in the source of a commitments item" in ran.stderr, (
+        assert "content/commitments.yaml:2: '[@trade-stats]' in a commitments item 'source' is not read as a citation" in ran.stderr, (
             command, ran.stderr)
     assert not (project / "build" / "minister.pdf").exists()
 
