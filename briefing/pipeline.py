@@ -162,6 +162,22 @@ def lay_out(book: Book, theme: Theme, html: str, *, pdf_variant: str | None = No
                            created=created, source_lines=lines, policy=policy)
 
 
+def _warm_workers(project: Project, theme: Theme, options: RenderOptions, request: BuildRequest) -> None:
+    """Let the layout workers' parent parse the book's stylesheets and load its fonts now, while this
+    process converts the chapters (a second or two of a cold build's critical path otherwise)."""
+    from briefing.book.editions import select_edition
+    from briefing.book.render_html import base_url, head_document
+    from briefing.pdf.route import warm_workers
+    from briefing.safety.policy import sandbox_policy
+
+    try:
+        book = select_edition(project, request.edition, request.sections, request.exclude)
+    except UserError:
+        return  # `render_book` reports it
+    warm_workers(lambda body: head_document(book, theme, options, body), base_url(book),
+                 sandbox_policy(project, theme))
+
+
 def make_book(request: BuildRequest) -> MadeBook:
     """Every stage of `build` but the write: the bytes `build` would write for `request`."""
     from briefing.book.render_html import RenderOptions
@@ -169,10 +185,8 @@ def make_book(request: BuildRequest) -> MadeBook:
     from briefing.project.theme import load_theme
 
     if request.format == "pdf":
-        from briefing.pdf.reproducible import isolate_fonts
         from briefing.pdf.route import start_workers
 
-        isolate_fonts()  # fonts come from the tool, never the machine: before WeasyPrint loads anywhere
         start_workers(request.project_dir)  # they import WeasyPrint while this process prepares the HTML
     problems = ProblemCollector()
     project, _ = prepare(request.project_dir, problems)
@@ -182,6 +196,8 @@ def make_book(request: BuildRequest) -> MadeBook:
     theme = load_theme(project)
     options = RenderOptions(build_date=source_date(project), draft=request.draft, paper=request.paper,
                             inline_styles=request.format == "html")
+    if request.format == "pdf":
+        _warm_workers(project, theme, options, request)
     made = render_book(project, theme, options, problems, edition=request.edition, sections=request.sections,
                        exclude=request.exclude)
     problems.raise_if_errors()

@@ -122,8 +122,7 @@ def render_html(book: Book, theme: Theme, options: RenderOptions) -> RenderedBoo
         "build_date": options.build_date,
         "draft": options.draft,
         "paper": paper,
-        "stylesheets": [*_stylesheets(theme, options, paper), *_project_fonts(book),
-                        {"inline": Markup(labels.css(config.levels).replace("</", "<\\/"))}],
+        "stylesheets": book_stylesheets(book, theme, options, labels),
     }
     if options.changes is not None:
         context["changes"] = options.changes
@@ -141,6 +140,27 @@ def _prints_note(entry: str, note: str) -> bool:
     """Whether the style already printed the reference's `note` (then it is not repeated under the entry)."""
     words = note.split()[:6]
     return not words or " ".join(words) in " ".join(entry.split())
+
+
+def book_stylesheets(book: Book, theme: Theme, options: RenderOptions, labels: Labels | None = None
+                     ) -> list[dict[str, str]]:
+    """The `<link>`ed and inline stylesheets of the book's head, in order (`href` or `inline`)."""
+    from briefing.book.l10n import load_labels
+
+    config = book.project.config
+    labels = labels or load_labels(book.language, book.project.root, config.labels)
+    return [*_stylesheets(theme, options, options.paper or book.paper), *_project_fonts(book),
+            {"inline": Markup(labels.css(config.levels).replace("</", "<\\/"))}]
+
+
+def head_document(book: Book, theme: Theme, options: RenderOptions, body: str) -> str:
+    """A small document with the book's stylesheets as its head, as `book.html.j2` writes them, and
+    `body`: what the layout workers warm up on while the chapters are still being converted."""
+    sheets = "".join(f'<link rel="stylesheet" href="{escape(sheet["href"])}">' if "href" in sheet
+                     else f"<style>{sheet['inline']}</style>"
+                     for sheet in book_stylesheets(book, theme, options))
+    return (f'<!DOCTYPE html>\n<html lang="{escape(book.language)}"><head><meta charset="utf-8">{sheets}</head>'
+            f"<body>{body}</body></html>")
 
 
 def _stylesheets(theme: Theme, options: RenderOptions, paper: str) -> list[dict[str, str]]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 from briefing.errors import Problem, UserError
 from briefing.pdf.parts.forked import start_method
 from briefing.pdf.parts.pool import inside_worker, shared_pool
-from briefing.project.theme import Theme
-from briefing.safety.fetch import SandboxPolicy
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # only named here: a build starts the workers before the project's models are imported
     from briefing.pdf.render_pdf import RenderedPdf
+    from briefing.project.theme import Theme
+    from briefing.safety.fetch import SandboxPolicy
 
 PINNED_WEASYPRINT = "70.0"
 """The WeasyPrint release whose internals `part_layout` and `footnote_cache` patch."""
@@ -76,17 +77,27 @@ def render_mode() -> str:
     return mode if mode in ("single", "parts") else "auto"
 
 
-def weasyprint_refusal() -> str:
-    """Why the installed WeasyPrint cannot take the parts path ('' when it is the pinned one)."""
+def weasyprint_version() -> str:
+    """The installed WeasyPrint's version, from its package metadata: the parent of the parts path
+    never imports WeasyPrint itself (about 1.5 s of CPU a cold build would spend on its critical
+    path; the workers and the zygote import it)."""
+    import sys
     from importlib.metadata import PackageNotFoundError, version
 
+    module = sys.modules.get("weasyprint")
+    if module is not None:  # already imported here (one pass, a release): the module says
+        return str(getattr(module, "__version__", "?"))
     try:
-        installed = version("weasyprint")
+        return version("weasyprint")
     except PackageNotFoundError:
-        installed = "?"
-    import weasyprint
+        import weasyprint  # not installed as a distribution (a source checkout): ask the module
 
-    installed = getattr(weasyprint, "__version__", installed)
+        return str(getattr(weasyprint, "__version__", "?"))
+
+
+def weasyprint_refusal() -> str:
+    """Why the installed WeasyPrint cannot take the parts path ('' when it is the pinned one)."""
+    installed = weasyprint_version()
     if installed == PINNED_WEASYPRINT:
         return ""
     return (f"the parts path relies on WeasyPrint {PINNED_WEASYPRINT}'s internals and WeasyPrint {installed} is "
@@ -132,12 +143,27 @@ def _busy_cores() -> int:
 _STATE = {"pool_started": False, "builds": 0}
 
 
-def start_workers(project_root: Path | None = None) -> None:
-    """Start the worker processes now, so they import WeasyPrint while the caller prepares the HTML."""
-    _STATE["builds"] += 1
+def start_workers(project_root: Path | None = None, *, count: bool = True) -> None:
+    """Start the worker processes now, so they import WeasyPrint while the caller prepares the HTML.
+
+    `briefing build` calls it with `count=False` as soon as it knows it will lay a PDF out,
+    before it imports the pipeline; the build itself then calls it again (and counts the build)."""
+    from briefing.pdf.reproducible import isolate_fonts
+
+    isolate_fonts()  # fonts come from the tool, never the machine: before WeasyPrint loads anywhere
+    _STATE["builds"] += 1 if count else 0
     if parts_worthwhile(project_root)[0]:
         shared_pool()
         _STATE["pool_started"] = True
+
+
+def warm_workers(document: Callable[[str], str], base_url: str, policy: SandboxPolicy) -> None:
+    """When this build's workers are being started: have them parse the stylesheets and load the
+    fonts of `document(body)` (the book's head around a few words) before they are forked."""
+    if _STATE["pool_started"]:
+        from briefing.pdf.parts.zygote import WARM_BODY
+
+        shared_pool().warm(document(WARM_BODY), base_url, policy)
 
 
 def render_book_pdf(html: str, base_url: str, project_root: Path, theme: Theme, *,
@@ -149,8 +175,6 @@ def render_book_pdf(html: str, base_url: str, project_root: Path, theme: Theme, 
     Tagged or PDF/A variants, and anything `render_in_parts` declines, go through `render_pdf`,
     the single pass that stays the reference. The result's `report` says which path was taken."""
     import dataclasses
-
-    import weasyprint
 
     from briefing.pdf.parts.render import render_in_parts
     from briefing.pdf.render_pdf import render_pdf
@@ -168,12 +192,12 @@ def render_book_pdf(html: str, base_url: str, project_root: Path, theme: Theme, 
         if result is not None:
             report = LayoutReport("parts", "", result.parts, result.counted_from_cache, result.pdfs_from_cache,
                                   result.laid_out, result.dropped, result.workers, result.patches,
-                                  result.footnotes_reused, weasyprint.__version__, result.started)
+                                  result.footnotes_reused, weasyprint_version(), result.started)
             return _reported(_rendered(result.data, result.pages, result.warnings, report), report)
         reason = "; ".join(why) or "the parts path declined"
     pdf = render_pdf(html, base_url, project_root, theme, pdf_variant=pdf_variant, created=created,
                      source_lines=source_lines, policy=policy)
-    report = LayoutReport("single", reason, weasyprint=weasyprint.__version__)
+    report = LayoutReport("single", reason, weasyprint=weasyprint_version())
     return _reported(dataclasses.replace(pdf, layout=report.describe()), report)
 
 

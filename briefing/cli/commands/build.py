@@ -46,6 +46,7 @@ def build(project_dir: Path | None, edition: str | None, sections: tuple[str, ..
         from briefing.cache.sealed import bypass
 
         bypass()  # every cache read is a miss: the stamp, the file hashes, the part PDFs
+        _start_layout(project_dir, output_format)  # a forced build lays out: start before fingerprinting
     stamp = BuildStamp.for_request(project_dir, {"edition": edition, "sections": sections, "exclude": exclude,
                                                  "output": output, "format": output_format, "draft": draft,
                                                  "paper": paper})
@@ -53,10 +54,12 @@ def build(project_dir: Path | None, edition: str | None, sections: tuple[str, ..
         pages = f"{fresh.pages} pages, " if fresh.pages is not None else ""
         console.say(f"up to date: {display_path(fresh.path)} ({pages}no input changed; --force rebuilds)")
         return
+    _start_layout(project_dir, output_format)
+    project = resolve_project(project_dir)
     from briefing.pipeline import BuildRequest
     from briefing.pipeline import build as run_build
 
-    request = BuildRequest(resolve_project(project_dir), edition, sections, exclude, output,
+    request = BuildRequest(project, edition, sections, exclude, output,
                            output_format, draft, paper)  # type: ignore[arg-type]
     with console.progress_line():  # on a terminal only: parts laid out and written, as they end
         result = run_build(request)
@@ -71,3 +74,12 @@ def build(project_dir: Path | None, edition: str | None, sections: tuple[str, ..
                    f"cited, marked {result.book.marking}, {result.bytes:,} bytes")
     if result.layout:
         console.detail(f"layout: {result.layout}")
+
+
+def _start_layout(project_dir: Path | None, output_format: str) -> None:
+    """Start the layout workers as soon as a PDF is sure to be laid out: they import WeasyPrint
+    and load the fonts while this process imports the pipeline and converts the Markdown."""
+    if output_format == "pdf":
+        from briefing.pdf.route import start_workers
+
+        start_workers((project_dir or Path.cwd()).resolve(), count=False)

@@ -26,18 +26,21 @@ from typing import Any
 
 from briefing.pdf.parts.assemble import PartPdf, assemble
 from briefing.pdf.parts.cache import PartCache, environment_key
-from briefing.pdf.parts.messages import Failed, Finished, Laid, Ready
-from briefing.pdf.parts.pool import RenderPool, Worker, WorkerDiedError, close_shared_pool, shared_pool
-from briefing.pdf.parts.progress import Progress, tell
-from briefing.pdf.parts.split import (BookPart, SplitBook, css_allows_parts, split_book, style_texts, with_body,
-                                      with_stubs)
+from briefing.pdf.parts.messages import Finished, Laid
+from briefing.pdf.parts.pool import RenderPool, WorkerDiedError, close_shared_pool, shared_pool
+from briefing.pdf.parts.schedule import AbandonError, Job, Run, front_first
+from briefing.pdf.parts.split import (
+    BookPart,
+    SplitBook,
+    css_allows_parts,
+    split_book,
+    style_texts,
+    with_body,
+    with_stubs,
+)
 from briefing.pdf.parts.zygote import WARM_BODY
 from briefing.project.theme import Theme
 from briefing.safety.fetch import SandboxPolicy
-
-
-class _AbandonError(Exception):
-    """Stop the parts path; the caller renders in one pass."""
 
 
 @dataclass(frozen=True)
@@ -65,83 +68,6 @@ class PartsResult:
     """How the workers started (forked from the zygote, or spawned)."""
 
 
-@dataclass
-class _Job:
-    key: str
-    steps: list[tuple[Any, ...]]
-    worker: Worker | None = None
-
-
-@dataclass
-class _Run:
-    pool: RenderPool
-    replies: dict[str, Laid | Finished] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    laid_out: int = 0
-    dropped: int = 0
-    patches: dict[str, bool] = field(default_factory=dict)
-    footnotes_reused: int = 0
-
-    def run(self, jobs: list[_Job], phase: str = "", cached: int = 0) -> None:
-        """Run every job's steps, each job on one worker, as many at once as there are workers
-        (each job's end told to `progress` listeners as a step of `phase`)."""
-        waiting = list(jobs)
-        active: dict[Worker, _Job] = {}
-        done = pages = 0
-        tell(Progress(phase, done, len(jobs), pages, cached))
-        while waiting or active:
-            for worker in self.pool.idle():
-                job = next((j for j in waiting if j.worker is worker), None)
-                job = job or next((j for j in waiting if j.worker is None), None)
-                if job is None:
-                    continue
-                waiting.remove(job)
-                job.worker = worker
-                step = job.steps.pop(0)
-                worker.submit(step)
-                if step[0] == "layout":
-                    worker.holds.add(step[1])
-                    self.laid_out += 1
-                active[worker] = job
-            if not active:
-                if waiting:
-                    self.pool.next_reply(120)  # a worker still starting up
-                continue
-            worker, reply = self.pool.next_reply(600)
-            if isinstance(reply, Ready):
-                continue
-            job = active.pop(worker)
-            if isinstance(reply, Failed):
-                raise _AbandonError(reply.message)
-            if not isinstance(reply, (Laid, Finished)):
-                raise _AbandonError(f"unexpected reply {type(reply).__name__} from a layout worker")
-            if reply.refusals:
-                raise _AbandonError(f"a resource was refused: {reply.refusals}"[:2000])
-            if isinstance(reply, Finished):
-                worker.holds.discard(reply.key)
-            else:
-                self._count(reply)
-                if not reply.held:
-                    worker.holds.discard(reply.key)  # over its memory budget: laid out again when finished
-                    self.dropped += 1
-            self.warnings += reply.warnings
-            self.replies[reply.key] = reply
-            if job.steps:
-                waiting.insert(0, job)
-            else:
-                done += 1
-                pages += reply.pages if isinstance(reply, Laid) else 0
-                tell(Progress(phase, done, len(jobs), pages, cached))
-
-    def _count(self, laid: Laid) -> None:
-        """A patch counts as active only if it was in place in every layout."""
-        for name, active in laid.patches.items():
-            self.patches[name] = self.patches.get(name, True) and active
-        if not laid.patches:
-            self.patches.setdefault("footnote_cache", False)
-        self.footnotes_reused += laid.footnotes_reused
-
-
 def render_in_parts(html: str, base_url: str, project_root: Path, theme: Theme, policy: SandboxPolicy,
                     pool: RenderPool | None = None, cache_dir: Path | None = None,
                     why: list[str] | None = None) -> PartsResult | None:
@@ -160,10 +86,10 @@ def render_in_parts(html: str, base_url: str, project_root: Path, theme: Theme, 
     pool.warm(with_body(book, WARM_BODY), base_url, policy)  # the zygote loads the fonts once, then forks
     cache = PartCache(cache_dir or project_root / "build" / ".cache" / "parts",
                       environment_key(project_root, theme, policy))
-    run = _Run(pool)
+    run = Run(pool)
     try:
         return _render(book, base_url, policy, cache, run)
-    except (_AbandonError, WorkerDiedError) as exc:
+    except (AbandonError, WorkerDiedError) as exc:
         why.append(f"the parts path gave up: {exc}")
         if os.environ.get("BRIEFING_DEBUG"):
             raise
@@ -176,7 +102,7 @@ def render_in_parts(html: str, base_url: str, project_root: Path, theme: Theme, 
         cache.prune()
 
 
-def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: PartCache, run: _Run) -> PartsResult:
+def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: PartCache, run: Run) -> PartsResult:
     front = book.parts[0]
 
     def layout(key: str, text: str, start: int, count: int, keep: bool = False) -> tuple[Any, ...]:
@@ -184,13 +110,13 @@ def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: PartCa
 
     keys = {part.index: cache.key("flow", part.html, part.footnote_start) for part in book.parts}
     info: dict[int, dict[str, Any]] = {}
-    wave: list[_Job] = []
+    wave: list[Job] = []
     for part in book.parts:
         known = cache.info(keys[part.index])
         if known is not None:
             info[part.index] = known
         else:
-            wave.append(_Job(keys[part.index], [layout(keys[part.index], part.html, part.footnote_start,
+            wave.append(Job(keys[part.index], [layout(keys[part.index], part.html, part.footnote_start,
                                                        part.footnotes)]))
     run.run(sorted(wave, key=lambda job: -len(job.steps[0][2])), "laying out", len(book.parts) - len(wave))
     for part in book.parts:
@@ -206,7 +132,7 @@ def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: PartCa
     targets = _targets(front, book, info, offsets)
     stub_html, stubs = with_stubs(book, front, targets)
     front_key = cache.key("flow", stub_html, front.footnote_start)
-    jobs: list[_Job] = []
+    jobs: list[Job] = []
     finals: dict[int, str] = {}
     for part in book.parts:
         flow_key = front_key if part is front else keys[part.index]
@@ -216,24 +142,26 @@ def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: PartCa
             continue
         finish: tuple[Any, ...] = ("finish", flow_key, offsets[part.index], total, {})
         if part is front:
-            jobs.append(_Job(flow_key, [layout(flow_key, stub_html, 0, front.footnotes, keep=True), finish]))
+            jobs.append(Job(flow_key, [layout(flow_key, stub_html, 0, front.footnotes, keep=True), finish]))
         elif flow_key in held:
             holder = next(w for w in run.pool.workers if flow_key in w.holds)
-            jobs.append(_Job(flow_key, [finish], holder))
+            again = layout(flow_key, part.html, part.footnote_start, part.footnotes, keep=True)
+            jobs.append(Job(flow_key, [finish], holder, again, len(part.html)))
         else:
-            jobs.append(_Job(flow_key, [layout(flow_key, part.html, part.footnote_start, part.footnotes, keep=True),
+            jobs.append(Job(flow_key, [layout(flow_key, part.html, part.footnote_start, part.footnotes, keep=True),
                                         finish]))
     for key in held - {job.key for job in jobs}:
         holder = next(w for w in run.pool.workers if key in w.holds)
         holder.submit(("drop", key))
         holder.busy = False
         holder.holds.discard(key)
+    front_first(jobs, front_key, run.pool.workers, {keys[part.index]: len(part.html) for part in book.parts})
     run.run(jobs, "writing", len(book.parts) - len(jobs))
     front_done = run.replies.get(front_key)
     if isinstance(front_done, Finished):
         pages_with_stubs = _pdf_pages(front_done.data)
         if pages_with_stubs - stubs != info[0]["pages"]:
-            raise _AbandonError("the contents changed length once page numbers were filled in")
+            raise AbandonError("the contents changed length once page numbers were filled in")
     pdfs = []
     for part in book.parts:
         final = finals[part.index]
