@@ -164,6 +164,11 @@ def main() -> None:
                 series.note = f"{pages_of(series.samples[0])} pages"
                 results[f"scale_{size}"] = series
                 facts[f"scale_{size}_pages"] = pages_of(series.samples[0])
+                if size == 300 and "scale_single" not in skip:  # the reference, measured on today's machine
+                    results["scale_300_single"] = repeat("300-page book, one pass", args.scale_runs,
+                                                         lambda b=book: run_command(
+                        briefing("build", "--project", b, "-o", out / "scale-single.pdf", "--force"),
+                        env={"BRIEFING_RENDER": "single"}), before=lambda b=book: clear_cache(b))
     facts["load_before"], facts["load_after"] = load_before, load_average()
     write_report(args.output, results, facts, runs)
 

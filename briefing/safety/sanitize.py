@@ -19,6 +19,7 @@ and a class that looks like a classification level (only fenced divs mark text).
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections import Counter
 from html.parser import HTMLParser
@@ -271,7 +272,7 @@ class _Audit(HTMLParser):
     def _class_token(self, tag: str, token: str) -> None:
         level = self.levels.get(token.lower())
         if level is None:
-            near = difflib.get_close_matches(token.lower(), list(self.levels), n=1, cutoff=0.8)
+            near = _near_level(token.lower(), tuple(self.levels))
             if near and not token.startswith(("level-", "callout-", "part-")):
                 where = self._seen(rf"(?:\.|class\s*=\s*[\"']?(?:[^\"'>]*\s)?){re.escape(token)}\b", 0)
                 self._report(where, f"unknown class '{token}': did you mean the level '{self.levels[near[0]]}'? "
@@ -284,6 +285,13 @@ class _Audit(HTMLParser):
         else:
             self._report(where, f"class '{token}' on <{tag}> does not mark text {level}: only a fenced div "
                          f"(::: {{.{level}}} … :::) or a section's level: does")
+
+
+@functools.lru_cache(maxsize=4096)
+def _near_level(token: str, levels: tuple[str, ...]) -> list[str]:
+    """The level a class token may be a misspelling of (remembered: a book repeats its classes
+    thousands of times, and comparing each with every level was a tenth of converting it)."""
+    return difflib.get_close_matches(token, levels, n=1, cutoff=0.8)
 
 
 def _short(url: str) -> str:
