@@ -167,9 +167,11 @@ def _warm_workers(project: Project, theme: Theme, options: RenderOptions, reques
     process converts the chapters (a second or two of a cold build's critical path otherwise)."""
     from briefing.book.editions import select_edition
     from briefing.book.render_html import base_url, head_document
-    from briefing.pdf.route import warm_workers
+    from briefing.pdf.route import warm_workers, workers_cold
     from briefing.safety.policy import sandbox_policy
 
+    if not workers_cold():  # a warm process (watch, preview): its workers were warmed long ago
+        return
     try:
         book = select_edition(project, request.edition, request.sections, request.exclude)
     except UserError:

@@ -206,9 +206,28 @@ def keep_words_together(html: str) -> str:
     return "".join(out)
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled once per process, not once per build (a warm `preview` or `watch` builds
+    after every edit): Jinja keys each by its name and file and recompiles when its source changes."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if (code := self._code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def _environment(theme: Theme, labels: Labels | None = None) -> jinja2.Environment:
     env = SandboxedEnvironment(  # templates come from the project too: no access to Python internals
         loader=jinja2.FileSystemLoader([str(p) for p in theme.template_dirs]),
+        bytecode_cache=_COMPILED,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

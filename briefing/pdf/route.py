@@ -157,10 +157,15 @@ def start_workers(project_root: Path | None = None, *, count: bool = True) -> No
         _STATE["pool_started"] = True
 
 
+def workers_cold() -> bool:
+    """Whether this build started workers that have not been forked yet (and so can be warmed)."""
+    return bool(_STATE["pool_started"]) and shared_pool().cold
+
+
 def warm_workers(document: Callable[[str], str], base_url: str, policy: SandboxPolicy) -> None:
     """When this build's workers are being started: have them parse the stylesheets and load the
     fonts of `document(body)` (the book's head around a few words) before they are forked."""
-    if _STATE["pool_started"]:
+    if workers_cold():
         from briefing.pdf.parts.zygote import WARM_BODY
 
         shared_pool().warm(document(WARM_BODY), base_url, policy)

@@ -37,6 +37,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from briefing.cache.recent import Recent
 from briefing.errors import Problem
 from briefing.project.blocks import DivAttrs, parse_attrs
 
@@ -278,8 +279,17 @@ class Classified:
     problems: tuple[Problem, ...]
 
 
+_CLASSIFIED: Recent[Classified] = Recent(1024)
+
+
 def classify(body: str, path: Path, first_line: int, levels: Sequence[str], audience: Audience | None) -> Classified:
-    """Parse `body` as Markdown does (block level) and filter its fenced divs for `audience`."""
+    """Parse `body` as Markdown does (block level) and filter its fenced divs for `audience`
+    (kept for a warm process: every build validates and selects every section again)."""
+    key = (hashlib.blake2b(body.encode("utf-8")).digest(), str(path), first_line, tuple(levels), audience)
+    return _CLASSIFIED.get(key, lambda: _classify(body, path, first_line, levels, audience))
+
+
+def _classify(body: str, path: Path, first_line: int, levels: Sequence[str], audience: Audience | None) -> Classified:
     from briefing.book.markup import EXTENSIONS, BriefingExtension, NoteState
 
     divs = FencedDivExtension(levels, audience)

@@ -128,10 +128,15 @@ class RenderPool:
             self._workers += [self._start() for _ in range(self.jobs - len(self._workers))]
         return self._workers
 
+    @property
+    def cold(self) -> bool:
+        """Whether `warm` would still reach the workers (forked ones not forked yet)."""
+        return self.zygote is not None and not self._workers
+
     def warm(self, document: str, base_url: str, policy: Any) -> None:
         """Before the workers are forked: let the zygote parse `document`'s stylesheets and load its
         fonts once, for every worker (spawned workers, or ones forked already, each do it themselves)."""
-        if self.zygote is not None and not self._workers:
+        if self.cold and self.zygote is not None:
             self.zygote.warm(document, base_url, policy)
 
     def _start(self) -> Worker:
