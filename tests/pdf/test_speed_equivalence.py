@@ -161,6 +161,15 @@ overview.write_text(text.replace("[@alpha2023", "[@gamma2024"), "utf-8")
 event = run_build(request, 2, (overview,))
 assert event.ok, event
 assert " parts in " in event.result.layout and "from the cache: " in event.result.layout, event.result.layout
+# a worker keeps the parts it holds out of the cycle collector (gc.freeze); holding none after a
+# build, it must have let them go, or a warm process would keep every build's garbage
+from briefing.pdf.parts.messages import Returned
+from briefing.pdf.parts.pool import shared_pool
+pool = shared_pool()
+for number, worker in enumerate(pool.workers):
+    worker.submit(("call", f"frozen-{number}", "gc:get_freeze_count", (), {}))
+    _, reply = pool.next_reply(60)
+    assert isinstance(reply, Returned) and reply.value == 0, reply
 """
 
 
