@@ -167,17 +167,17 @@ def _warm_workers(project: Project, theme: Theme, options: RenderOptions, reques
     process converts the chapters (a second or two of a cold build's critical path otherwise)."""
     from briefing.book.editions import select_edition
     from briefing.book.render_html import base_url, head_document
+    from briefing.pdf.parts.zygote import WARM_BODY
     from briefing.pdf.route import warm_workers, workers_cold
     from briefing.safety.policy import sandbox_policy
 
-    if not workers_cold():  # a warm process (watch, preview): its workers were warmed long ago
+    if not workers_cold():  # none started (html, one pass), or a warm process's, warmed long ago
         return
     try:
         book = select_edition(project, request.edition, request.sections, request.exclude)
     except UserError:
         return  # `render_book` reports it
-    warm_workers(lambda body: head_document(book, theme, options, body), base_url(book),
-                 sandbox_policy(project, theme))
+    warm_workers(head_document(book, theme, options, WARM_BODY), base_url(book), sandbox_policy(project, theme))
 
 
 def make_book(request: BuildRequest) -> MadeBook:

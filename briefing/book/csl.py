@@ -32,8 +32,14 @@ from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
-from briefing.book.citations import (CitationGroup, find_citations, footnote_definitions, footnote_references,
-                                     inline_notes, mask_code)
+from briefing.book.citations import (
+    CitationGroup,
+    find_citations,
+    footnote_definitions,
+    footnote_references,
+    inline_notes,
+    mask_code,
+)
 from briefing.book.pandoc_html import Node, blocks_html
 
 PLACEHOLDER = "\ue010{}\ue011"
@@ -149,9 +155,10 @@ def _chapter_blocks(chapter_id: str, text: str, found: list[CitationGroup], firs
             by_note.setdefault(group.note, []).append(div)
         else:
             events.append((group.start, div))
+    called: set[str] = set()
     for offset, _, label in inline_notes(masked):  # ^[...]: a note where it stands
+        called.add(label)
         events.append((offset, _note_block(chapter_id, label, by_note.get(label, []))))
-    called: set[str] = {label for _, _, label in inline_notes(masked)}
     for offset, label in footnote_references(masked):
         if label in defined and label not in called:
             called.add(label)

@@ -28,8 +28,16 @@ KEEP_WORDS_TOGETHER = ("ko",)
 """Languages whose lines break between words (spaces), never inside one (Korean typesetting)."""
 
 
+def catalogue_messages(path: Path) -> dict[str, str]:
+    """Label id → text of one catalogue file (untranslated entries left out; shared: do not change it).
+
+    Read again when the file changes, so that a running `watch` or `preview` prints a project's edited labels."""
+    stat = path.stat()
+    return _catalogue(path, stat.st_mtime_ns, stat.st_size)
+
+
 @cache
-def _read_catalogue(path: Path) -> dict[str, str]:
+def _catalogue(path: Path, mtime_ns: int, size: int) -> dict[str, str]:
     from babel.messages.pofile import read_po
 
     with path.open("rb") as stream:
@@ -37,14 +45,9 @@ def _read_catalogue(path: Path) -> dict[str, str]:
     return {str(m.id): str(m.string) for m in catalogue if m.id and isinstance(m.id, str) and m.string}
 
 
-def catalogue_messages(path: Path) -> dict[str, str]:
-    """Label id → text of one catalogue file (untranslated entries left out)."""
-    return _read_catalogue(path)
-
-
 def known_labels() -> dict[str, str]:
     """Every label id the tool prints, with its English text."""
-    return _read_catalogue(LOCALES_DIR / "en.po")
+    return catalogue_messages(LOCALES_DIR / "en.po")
 
 
 def placeholders(text: str) -> set[str]:
@@ -143,7 +146,7 @@ def load_labels(language: str, project_root: Path | None = None,
     messages: dict[str, str] = {}
     catalogues = catalogue_files(language, project_root)
     for path in reversed(catalogues):
-        messages.update(_read_catalogue(path))
+        messages.update(catalogue_messages(path))
     overrides = overrides or {}
     base = language.split("-")[0].lower()
     for key in dict.fromkeys((base, language)):

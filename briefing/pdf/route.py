@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -162,13 +161,11 @@ def workers_cold() -> bool:
     return bool(_STATE["pool_started"]) and shared_pool().cold
 
 
-def warm_workers(document: Callable[[str], str], base_url: str, policy: SandboxPolicy) -> None:
+def warm_workers(document: str, base_url: str, policy: SandboxPolicy) -> None:
     """When this build's workers are being started: have them parse the stylesheets and load the
-    fonts of `document(body)` (the book's head around a few words) before they are forked."""
+    fonts of `document` (the book's head around `WARM_BODY`) before they are forked."""
     if workers_cold():
-        from briefing.pdf.parts.zygote import WARM_BODY
-
-        shared_pool().warm(document(WARM_BODY), base_url, policy)
+        shared_pool().warm(document, base_url, policy)
 
 
 def render_book_pdf(html: str, base_url: str, project_root: Path, theme: Theme, *,

@@ -51,3 +51,16 @@ def test_a_language_without_labels_prints_english_and_warns_at_its_line(tmp_path
     text = "\n".join(pdf_pages_text(project / "build" / "full.pdf"))
     assert "Contents" in text and "15 January 2025" in text
     assert "janvier" not in text
+
+
+def test_a_project_catalogue_edited_in_a_running_process_is_read_again(tmp_path: Path) -> None:
+    """`watch` and `preview` build in one process: a label changed in the project's catalogue prints at the next build."""
+    from briefing.book.l10n import load_labels
+
+    catalogue = tmp_path / "locales" / "en.po"
+    catalogue.parent.mkdir()
+    entry = 'msgid "contents"\nmsgstr "{}"\n'
+    catalogue.write_text(entry.format("In this book"), "utf-8")
+    assert load_labels("en", tmp_path)("contents") == "In this book"
+    catalogue.write_text(entry.format("What this book holds"), "utf-8")
+    assert load_labels("en", tmp_path)("contents") == "What this book holds"

@@ -54,7 +54,8 @@ def build(project_dir: Path | None, edition: str | None, sections: tuple[str, ..
         pages = f"{fresh.pages} pages, " if fresh.pages is not None else ""
         console.say(f"up to date: {display_path(fresh.path)} ({pages}no input changed; --force rebuilds)")
         return
-    _start_layout(project_dir, output_format)
+    if not force:
+        _start_layout(project_dir, output_format)
     project = resolve_project(project_dir)
     from briefing.pipeline import BuildRequest
     from briefing.pipeline import build as run_build
