@@ -56,6 +56,8 @@ class LayoutReport:
     weasyprint: str = ""
     workers_started: str = ""
     """'forked from a warm zygote' or 'spawned interpreters' (parts path only)."""
+    numbered_as_guessed: int = 0
+    """Parts laid out and written at once, numbered as the previous build's page counts predicted."""
 
     def describe(self) -> str:
         """One line for `--verbose`."""
@@ -67,7 +69,9 @@ class LayoutReport:
         return (f"{self.parts} parts in {self.workers} worker processes, {self.layouts} layouts{again}; "
                 f"from the cache: {self.counted_from_cache} page counts, {self.pdfs_from_cache} part PDFs; "
                 f"patches: {patches or 'none used (nothing laid out)'}; "
-                f"{self.footnotes_reused} footnote layouts reused; workers {self.workers_started}")
+                f"{self.footnotes_reused} footnote layouts reused; workers {self.workers_started}"
+                + (f"; {self.numbered_as_guessed} parts numbered as the previous build predicted"
+                   if self.numbered_as_guessed else ""))
 
 
 def render_mode() -> str:
@@ -194,7 +198,7 @@ def render_book_pdf(html: str, base_url: str, project_root: Path, theme: Theme, 
         if result is not None:
             report = LayoutReport("parts", "", result.parts, result.counted_from_cache, result.pdfs_from_cache,
                                   result.laid_out, result.dropped, result.workers, result.patches,
-                                  result.footnotes_reused, weasyprint_version(), result.started)
+                                  result.footnotes_reused, weasyprint_version(), result.started, result.guessed)
             return _reported(_rendered(result.data, result.pages, result.warnings, report), report)
         reason = "; ".join(why) or "the parts path declined"
     pdf = render_pdf(html, base_url, project_root, theme, pdf_variant=pdf_variant, created=created,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -185,6 +186,65 @@ def test_a_warm_process_after_an_edit_equals_single_pass(tmp_path: Path) -> None
     reference = tmp_path / "single.pdf"
     build(project, reference, SINGLE)
     assert_same_for_a_reader(reference, warm, tmp_path)
+
+
+WARM_GUESS = """
+import re, shutil, sys
+from pathlib import Path
+from briefing.pipeline import BuildRequest
+from briefing.live.watch import run_build
+project, scratch = Path(sys.argv[1]), Path(sys.argv[2])
+chapters = sorted((project / "content").glob("*.md"))
+
+def rebuild(output, number):
+    shutil.rmtree(project / "build" / ".cache" / "parts")  # as after a change to the styles: nothing cached
+    event = run_build(BuildRequest(project, output=output), number, tuple(chapters))
+    assert event.ok, event
+    layout = event.result.layout
+    parts, layouts = map(int, re.search(r"(\\d+) parts in \\d+ worker processes, (\\d+) layouts", layout).groups())
+    guessed = re.search(r"; (\\d+) parts numbered as the previous build predicted", layout)
+    print(parts, layouts, int(guessed.group(1)) if guessed else 0, flush=True)
+
+assert run_build(BuildRequest(project, output=scratch / "first.pdf"), 1, ()).ok
+for chapter in chapters:  # a word changed in every chapter: the same page counts
+    chapter.write_text(chapter.read_text("utf-8").replace(" the ", " our ", 1), "utf-8")
+rebuild(scratch / "held.pdf", 2)
+shutil.copytree(project / "content", scratch / "held-content")
+mining = project / "content" / "mining.md"  # an early chapter grows by pages: the guess fails after it
+extra = "\\n\\n".join(["A long added paragraph about railway corridors and supply chains. " * 12] * 6)
+mining.write_text(mining.read_text("utf-8").replace("## Talking points", extra + "\\n\\n## Talking points"), "utf-8")
+rebuild(scratch / "failed.pdf", 3)
+"""
+
+
+def test_a_warm_process_numbers_parts_from_the_previous_build_and_checks(tmp_path: Path) -> None:
+    """A warm process (watch, preview) with nothing cached lays each part out and writes it in one
+    step, numbered from its previous build's page counts, without waiting for the other parts or
+    laying the front matter out twice. The guess is checked: when it held, the book is what one
+    pass gives; when a chapter grew, the parts after it are numbered again, and the book is still
+    what one pass gives."""
+    project = copy_fixture("speed", tmp_path / "project")
+    scratch = tmp_path / "out"
+    scratch.mkdir()
+    result = subprocess.run([sys.executable, "-c", WARM_GUESS, str(project), str(scratch)], capture_output=True,
+                            text=True, env={**os.environ, **PARTS}, timeout=600, check=False)
+    assert result.returncode == 0, result.stderr
+    held, failed = ([int(n) for n in line.split()] for line in result.stdout.split("\n")[:2])
+    parts = held[0]
+    assert held == [parts, parts, parts], result.stdout  # one layout per part, every one numbered as guessed
+    assert failed[2] < parts and failed[1] > parts, result.stdout  # some numbered again, after a second layout
+    final = project / "content"
+    shutil.rmtree(final)
+    shutil.copytree(scratch / "held-content", final)
+    build(project, tmp_path / "held-single.pdf", SINGLE)
+    assert_same_for_a_reader(tmp_path / "held-single.pdf", scratch / "held.pdf", tmp_path / "held")
+    mining = final / "mining.md"
+    extra = "\n\n".join(["A long added paragraph about railway corridors and supply chains. " * 12] * 6)
+    mining.write_text(mining.read_text("utf-8").replace("## Talking points", extra + "\n\n## Talking points"),
+                      "utf-8")
+    build(project, tmp_path / "failed-single.pdf", SINGLE)
+    assert len(pages_text(tmp_path / "failed-single.pdf")) > len(pages_text(tmp_path / "held-single.pdf"))
+    assert_same_for_a_reader(tmp_path / "failed-single.pdf", scratch / "failed.pdf", tmp_path / "failed")
 
 
 def test_cached_parts_after_an_edit_equal_single_pass(speed: Path, tmp_path: Path) -> None:

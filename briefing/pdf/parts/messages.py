@@ -40,6 +40,8 @@ class Finished:
     data: bytes
     refusals: list[Any]
     warnings: list[str]
+    laid: Laid | None = None
+    """For a part laid out and written in one request ("whole"): its layout's report."""
 
 
 @dataclass(frozen=True)

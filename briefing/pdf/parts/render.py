@@ -66,6 +66,9 @@ class PartsResult:
     """Footnote layouts given back by the footnote cache in this build's layouts."""
     started: str = ""
     """How the workers started (forked from the zygote, or spawned)."""
+    guessed: int = 0
+    """Parts laid out and written in one step, numbered from the previous build's page counts, that
+    needed no second writing (the guess held)."""
 
 
 def render_in_parts(html: str, base_url: str, project_root: Path, theme: Theme, policy: SandboxPolicy,
@@ -88,7 +91,7 @@ def render_in_parts(html: str, base_url: str, project_root: Path, theme: Theme, 
                       environment_key(project_root, theme, policy))
     run = Run(pool)
     try:
-        return _render(book, base_url, policy, cache, run)
+        return _render(book, base_url, policy, cache, run, (str(project_root), *(part.name for part in book.parts)))
     except (AbandonError, WorkerDiedError) as exc:
         why.append(f"the parts path gave up: {exc}")
         if os.environ.get("BRIEFING_DEBUG"):
@@ -102,7 +105,8 @@ def render_in_parts(html: str, base_url: str, project_root: Path, theme: Theme, 
         cache.prune()
 
 
-def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: PartCache, run: Run) -> PartsResult:
+def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: PartCache, run: Run,
+            hint_key: tuple[str, ...] = ()) -> PartsResult:
     front = book.parts[0]
 
     def layout(key: str, text: str, start: int, count: int, keep: bool = False) -> tuple[Any, ...]:
@@ -110,14 +114,16 @@ def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: PartCa
 
     keys = {part.index: cache.key("flow", part.html, part.footnote_start) for part in book.parts}
     info: dict[int, dict[str, Any]] = {}
-    wave: list[Job] = []
     for part in book.parts:
         known = cache.info(keys[part.index])
         if known is not None:
             info[part.index] = known
-        else:
-            wave.append(Job(keys[part.index], [layout(keys[part.index], part.html, part.footnote_start,
-                                                       part.footnotes)]))
+    counted_from_cache, written = len(info), set()
+    guess = _guess(book, info, hint_key)
+    if guess is not None and len(info) < len(book.parts):
+        written = _speculate(book, guess, keys, info, cache, run, base_url, policy)
+    wave = [Job(keys[part.index], [layout(keys[part.index], part.html, part.footnote_start, part.footnotes)])
+            for part in book.parts if part.index not in info]
     run.run(sorted(wave, key=lambda job: -len(job.steps[0][2])), "laying out", len(book.parts) - len(wave))
     for part in book.parts:
         if part.index not in info:
@@ -125,7 +131,6 @@ def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: PartCa
             assert isinstance(laid, Laid)
             info[part.index] = {"pages": laid.pages, "anchors": laid.anchors}
             cache.store_info(keys[part.index], info[part.index])
-    counted_from_cache = len(book.parts) - len(wave)
     held = {key for worker in run.pool.workers for key in worker.holds}
 
     offsets, total = _offsets(book, info)
@@ -171,9 +176,82 @@ def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: PartCa
             cache.store_pdf(final, done.data)
         data = cache.pdf(final)
         pdfs.append(PartPdf(data, info[part.index]["pages"]))
+    _remember(hint_key, book, info)
+    ran = {job.key for job in jobs}
+    guessed = sum(1 for part in book.parts if finals[part.index] in written
+                  and (front_key if part is front else keys[part.index]) not in ran)
     return PartsResult(assemble(pdfs), total, tuple(dict.fromkeys(run.warnings)), run.laid_out, len(book.parts),
-                       run.dropped, len(run.pool.workers), counted_from_cache, len(book.parts) - len(jobs),
-                       dict(run.patches), run.footnotes_reused, run.pool.describe_start())
+                       run.dropped, len(run.pool.workers), counted_from_cache, len(book.parts) - len(jobs) - guessed,
+                       dict(run.patches), run.footnotes_reused, run.pool.describe_start(), guessed)
+
+
+_HINTS: dict[tuple[str, ...], dict[str, dict[str, Any]]] = {}
+"""The page count and anchors of every part of the books this process built last (by project and parts)."""
+
+
+def _guess(book: SplitBook, info: dict[int, dict[str, Any]],
+           hint_key: tuple[str, ...]) -> dict[int, dict[str, Any]] | None:
+    """Every part's page count and anchors as known (the cache) or, for the parts not known, as they
+    were when this process last built the same parts (a warm `preview` or `watch`); None without."""
+    last = _HINTS.get(hint_key) if hint_key else None
+    if last is None:
+        return None
+    guess = {}
+    for part in book.parts:
+        known = info.get(part.index) or last.get(part.name)
+        if known is None:
+            return None
+        guess[part.index] = known
+    return guess
+
+
+def _remember(hint_key: tuple[str, ...], book: SplitBook, info: dict[int, dict[str, Any]]) -> None:
+    if hint_key:
+        _HINTS.pop(hint_key, None)
+        _HINTS[hint_key] = {part.name: info[part.index] for part in book.parts}
+        while len(_HINTS) > 16:
+            del _HINTS[next(iter(_HINTS))]
+
+
+def _speculate(book: SplitBook, guess: dict[int, dict[str, Any]], keys: dict[int, str], info: dict[int, dict[str, Any]],
+               cache: PartCache, run: Run, base_url: str, policy: SandboxPolicy) -> set[str]:
+    """Lay out and write, in one step per part and without waiting for the others, every part not
+    known or not written, numbered as `guess` predicts (the previous build's page counts).
+
+    Each part's real page count and anchors go into `info` and the cache, and each PDF into the
+    cache under its own numbering, right or wrong: the normal path then finds every PDF it needs
+    when the guess held (no second layout of the front matter, no wait between the phases), and
+    numbers again only the parts that moved when it did not. Returns the keys of the PDFs written."""
+    front = book.parts[0]
+    offsets, total = _offsets(book, guess)
+    stub_html, stubs = with_stubs(book, front, _targets(front, book, guess, offsets))
+    front_key = cache.key("flow", stub_html, front.footnote_start)
+    jobs, finals = [], {}
+    for part in book.parts:
+        flow_key = front_key if part is front else keys[part.index]
+        finals[flow_key] = cache.key("pdf", flow_key, str(offsets[part.index]), str(total))
+        if part.index in info and cache.has_pdf(finals[flow_key]):
+            continue
+        html = stub_html if part is front else part.html
+        jobs.append(Job(flow_key, [("whole", flow_key, html, base_url, policy, part.footnote_start, part.footnotes,
+                                    offsets[part.index], total, {})], size=len(html)))
+    # the front matter first: its contents make it the slowest part for its size
+    run.run(sorted(jobs, key=lambda job: (job.key != front_key, -job.size)), "laying out and writing",
+            len(book.parts) - len(jobs))
+    for part in book.parts:
+        flow_key = front_key if part is front else keys[part.index]
+        done = run.replies.pop(flow_key, None)  # numbered as guessed: never taken for another numbering
+        if not isinstance(done, Finished) or done.laid is None:
+            continue
+        pages = done.laid.pages - (stubs if part is front else 0)
+        if part.index not in info:
+            anchors = {k: v for k, v in done.laid.anchors.items() if v < pages}
+            info[part.index] = {"pages": pages, "anchors": anchors}
+            cache.store_info(keys[part.index], info[part.index])
+        elif info[part.index]["pages"] != pages:
+            raise AbandonError("the contents changed length once page numbers were filled in")
+        cache.store_pdf(finals[flow_key], done.data)
+    return {finals[job.key] for job in jobs}
 
 
 def _offsets(book: SplitBook, info: dict[int, dict[str, Any]]) -> tuple[dict[int, int], int]:

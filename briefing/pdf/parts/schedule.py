@@ -70,7 +70,7 @@ class Run:
                 worker.submit(step)
                 if step[0] == "layout":
                     worker.holds.add(step[1])
-                    self.laid_out += 1
+                self.laid_out += step[0] in ("layout", "whole")
                 active[worker] = job
             if not active:
                 if waiting:
@@ -88,6 +88,8 @@ class Run:
                 raise AbandonError(f"a resource was refused: {reply.refusals}"[:2000])
             if isinstance(reply, Finished):
                 worker.holds.discard(reply.key)
+                if reply.laid is not None:
+                    self._count(reply.laid)
             else:
                 self._count(reply)
                 if not reply.held:

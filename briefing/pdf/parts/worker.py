@@ -7,6 +7,8 @@ pickles, see `render_pool.send`/`receive`) until stdin closes:
 
 - ("layout", key, html, base_url, policy, footnote_start, footnotes, keep) → `Laid`
 - ("finish", key, offset, total, pdf_options) → `Finished`
+- ("whole", key, html, base_url, policy, footnote_start, footnotes, offset, total, pdf_options) →
+  `Finished` with its `Laid`: a part laid out and written at once, numbered as the parent guessed
 - ("drop", key) → nothing (forget a laid-out part)
 - ("call", key, "module:function", args, kwargs) → `Returned`, or `Raised`: any importable
   function, for `render_pool.run_calls`
@@ -86,6 +88,17 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
                 del part
                 send(replies, reply)
                 if not parts:
+                    release_memory(everything=True)
+            elif kind == "whole":
+                _, _, html, base_url, policy, footnote_start, footnotes, offset, total, pdf_options = request
+                part = layout_part(html, base_url, policy, font_config, footnote_start, footnotes)
+                refusals = part.policy.refusals
+                laid = Laid(key, part.pages, part.anchors, [], [], False, dict(part.patches), part.footnotes_reused)
+                data = finish_part(part, offset, total, pdf_options)
+                reply = Finished(key, data, list(part.policy.refusals), list(collect.messages), laid)
+                del part
+                send(replies, reply)
+                if not parts and resident_mib() >= memory_budget_mib():
                     release_memory(everything=True)
             elif kind == "drop":
                 parts.pop(key, None)
