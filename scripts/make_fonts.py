@@ -76,8 +76,7 @@ LATIN_RANGES: Ranges = (
 """Kept in the Noto Serif and Noto Sans subsets (only what the font has is kept)."""
 
 HANGUL_RANGES: Ranges = (
-    (0x0020, 0x007E),  # Basic Latin (for text set in the Hangul family alone)
-    (0x00B7, 0x00B7),  # middle dot
+    (0x0020, 0x0020),  # space (Pango sets the spaces of a Hangul run in the Hangul face)
     (0x1100, 0x1112),  # modern conjoining jamo: leading consonants
     (0x1161, 0x1175),  # modern conjoining jamo: vowels
     (0x11A8, 0x11C2),  # modern conjoining jamo: trailing consonants
@@ -115,7 +114,8 @@ HANGUL_RANGES: Ranges = (
     (0xFFE0, 0xFFE6),  # fullwidth signs (￦ ...)
 )
 """Kept in the Noto CJK KR subsets besides the Han characters of `han_codepoints()`: Hangul,
-kana, CJK punctuation; no conjoining old-Hangul jamo."""
+kana, CJK punctuation; no conjoining old-Hangul jamo. Of all these, a code point the face's Latin
+partner has is left out unless it is the space or in `HANGUL_CSS_BLOCKS` (`hangul_codepoints`)."""
 
 CJK_FEATURES = ("calt", "ccmp", "hist", "kern", "liga", "ljmo", "mark", "palt", "tjmo", "vjmo")
 """OpenType features kept in the CJK faces: shaping, kerning and Hangul jamo. Left out: `aalt`,
@@ -155,7 +155,7 @@ HANGUL_CSS_BLOCKS: Ranges = (
     (0xA960, 0xA97F), (0xAC00, 0xD7AF), (0xD7B0, 0xD7FF), (0xFF00, 0xFFEF),
     (0x3040, 0x30FF), (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
 )
-"""Blocks always given to the Hangul faces in `unicode-range`, even where a Latin face has them."""
+"""Blocks always kept in the Hangul faces, even where their Latin partner has the code point."""
 
 
 @dataclass(frozen=True)
@@ -285,7 +285,10 @@ def subset_face(face: Face, root: str, out_dir: str) -> Result:
         # in every PDF too (WeasyPrint's embedded subsets keep all glyph ids).
         options.drop_tables += ["vhea", "vmtx", "VORG"]
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=expand(face.ranges) + (han_codepoints() if face.hangul else []))
+    wanted = expand(face.ranges)
+    if face.hangul:
+        wanted = hangul_codepoints(face, wanted + han_codepoints(), Path(root))
+    subsetter.populate(unicodes=wanted)
     subsetter.subset(font)
     target = Path(out_dir) / face.output
     font.save(str(target))
@@ -383,19 +386,25 @@ def css_unicode_range(ranges: Sequence[tuple[int, int]]) -> str:
     return ", ".join(f"U+{s:X}" if s == e else f"U+{s:X}-{e:X}" for s, e in ranges)
 
 
-def hangul_unicode_range(result: Result, results: Sequence[Result]) -> list[tuple[int, int]]:
-    """What a Hangul face is used for: Hangul/CJK blocks, plus symbols its Latin partner lacks.
+def hangul_codepoints(face: Face, wanted: Sequence[int], root: Path) -> list[int]:
+    """What a Hangul face is for: Hangul/CJK blocks, plus the symbols its Latin partner lacks.
 
-    Only code points the face really has are listed: WeasyPrint turns `unicode-range` into the
-    face's fontconfig charset, so a listed code point the face lacks would print as a box
-    instead of falling back to another font.
+    The face's cmap holds these and nothing else, so that fontconfig (which reads the charset
+    from the cmap) gives the face only these characters: the Latin partner sets Latin, Greek
+    and Cyrillic, and a character no face has falls back to a project's own font. Declaring the
+    same set as a CSS `unicode-range` did the same, but took WeasyPrint about a second to read
+    in every process (some 5,000 ranges per face).
     """
-    partner = LATIN_COUNTERPART[result.face.family]
-    latin = {cp for r in results if r.face.family == partner and r.face.weight == result.face.weight
-             and r.face.style == "normal" for cp in r.codepoints}
+    from fontTools.ttLib import TTFont
+
+    partner = next(f for f in FACES if f.family == LATIN_COUNTERPART[face.family] and f.weight == face.weight
+                   and f.style == "normal")
+    source = TTFont(str(root / partner.source), lazy=True)
+    latin = set(source.getBestCmap()) & set(expand(partner.ranges))
     blocks = set(expand(HANGUL_CSS_BLOCKS))
-    keep = [cp for cp in result.codepoints if cp in blocks or (cp not in latin and cp > 0xFF)]
-    return compress(keep)
+    # the space stays: Pango never changes fonts for a space (HarfBuzz sets every other space character
+    # with it), so the spaces between Korean words are set in the Hangul face
+    return [cp for cp in wanted if cp == 0x20 or cp in blocks or (cp not in latin and cp > 0xFF)]
 
 
 def write_css(css: Path, results: Sequence[Result]) -> None:
@@ -413,8 +422,8 @@ def write_css(css: Path, results: Sequence[Result]) -> None:
         " *   \"Briefing Hangul Sans\"  Noto Sans CJK KR: regular, bold.",
         " *   \"Briefing Hangul\"       the same faces as \"Briefing Hangul Serif\" (short name).",
         " *",
-        " * The Hangul faces carry unicode-range: they only ever set Hangul, Han, kana, CJK punctuation and the",
-        " * few symbols (arrows, minus, circled numbers, ...) the Latin face of the pair lacks.",
+        " * The Hangul faces only ever set Hangul, Han, kana, CJK punctuation and the few symbols (arrows,",
+        " * minus, circled numbers, ...) the Latin face of the pair lacks: their files hold nothing else.",
         " * Typical use:",
         " *   body   { font-family: \"Briefing Serif\", \"Briefing Hangul Serif\", serif; }",
         " *   h1, th { font-family: \"Briefing Sans\", \"Briefing Hangul Sans\", sans-serif; }",
@@ -436,8 +445,6 @@ def write_css(css: Path, results: Sequence[Result]) -> None:
             f"  font-weight: {face.weight};",
             f"  font-style: {face.style};",
         ]
-        if face.hangul:
-            lines.append(f"  unicode-range: {css_unicode_range(hangul_unicode_range(result, results))};")
         lines += ["}", ""]
     css.write_text("\n".join(lines), encoding="utf-8")
 
@@ -495,7 +502,10 @@ glyphs to each CJK font).
   fullwidth forms and a few symbols the Latin fonts lack; no old-Hangul jamo. Besides, the
   characters of {"; ".join(label for _, label in HAN_CHARSETS)}: every character Python's codec
   of the standard encodes in two bytes, {len(han_codepoints()):,} in all (Han, and the symbols,
-  Greek and Cyrillic of the standards). Han characters take the
+  Greek and Cyrillic of the standards). Of these, whatever the face's Latin partner (Noto Serif for
+  Serif CJK, Noto Sans for Sans CJK) has is left out, except in the CJK blocks: the face's cmap is
+  exactly what it sets, so `fonts.css` needs no `unicode-range` (which cost WeasyPrint about a second
+  to read in every process). Han characters take the
   Korean (KR) glyph forms of Noto CJK; a handful differ slightly from the forms Chinese or
   Japanese readers expect. A project that needs more adds its own fonts in `fonts/`.
 - **Noto Sans Mono** (code): the same ranges as Noto Sans.
