@@ -40,6 +40,8 @@ class Finished:
     data: bytes
     refusals: list[Any]
     warnings: list[str]
+    pages: int = 0
+    """Pages written (stub pages included)."""
     laid: Laid | None = None
     """For a part laid out and written in one request ("whole"): its layout's report."""
 

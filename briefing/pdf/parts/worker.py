@@ -84,7 +84,7 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
                 _, _, offset, total, pdf_options = request
                 part = parts.pop(key)
                 data = finish_part(part, offset, total, pdf_options)
-                reply = Finished(key, data, list(part.policy.refusals), list(collect.messages))
+                reply = Finished(key, data, list(part.policy.refusals), list(collect.messages), len(part.page_boxes))
                 del part
                 send(replies, reply)
                 if not parts:
@@ -95,7 +95,8 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
                 refusals = part.policy.refusals
                 laid = Laid(key, part.pages, part.anchors, [], [], False, dict(part.patches), part.footnotes_reused)
                 data = finish_part(part, offset, total, pdf_options)
-                reply = Finished(key, data, list(part.policy.refusals), list(collect.messages), laid)
+                reply = Finished(key, data, list(part.policy.refusals), list(collect.messages), len(part.page_boxes),
+                                 laid)
                 del part
                 send(replies, reply)
                 if not parts and resident_mib() >= memory_budget_mib():
