@@ -31,6 +31,7 @@ for the built-in theme. The inputs hash is the SHA-256 of the sorted lines
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
@@ -74,7 +75,7 @@ def is_input(relative: str | PurePath, folders: Folders | None = DEFAULT_FOLDERS
     `folders=None` decides only what is skipped, not which folders hold inputs: for readers
     that already choose their files by folder or kind (the fetcher, the section loader).
     """
-    parts = PurePath(relative).parts
+    parts = _parts(relative)
     if not parts or any(part in ("..", "/") for part in parts):
         return False
     for depth, part in enumerate(parts[:-1]):
@@ -86,9 +87,22 @@ def is_input(relative: str | PurePath, folders: Folders | None = DEFAULT_FOLDERS
         return False
     if folders is None or parts == ("briefing.yaml",):
         return True
-    if any(parts[: len(PurePath(f).parts)] == PurePath(f).parts for f in folders):
+    if any(parts[: len(folder)] == folder for folder in _folder_parts(folders)):
         return True
     return PurePath(parts[-1]).suffix.lower() in SERVED_SUFFIXES
+
+
+def _parts(relative: str | PurePath) -> tuple[str, ...]:
+    if isinstance(relative, str):
+        split = tuple(relative.split("/"))
+        if "" not in split and "." not in split:
+            return split  # a plain relative POSIX path (every file of a project walk): as PurePath splits it
+    return PurePath(relative).parts
+
+
+@functools.lru_cache(maxsize=64)
+def _folder_parts(folders: Folders) -> tuple[tuple[str, ...], ...]:
+    return tuple(PurePath(folder).parts for folder in folders)
 
 
 def folder_names(root: Path) -> Folders:

@@ -12,6 +12,11 @@ fonts, images, WeasyPrint and briefing versions); its PDF additionally by its fi
 number and the book's page total. An edit to one chapter therefore lays out that chapter
 only, unless its page count changes, which renumbers the chapters after it.
 
+A process that built the same parts before (a warm `preview` or `watch`) guesses every page
+count from that build and lays out and writes each part in one step, with no wait between the
+phases and one layout of the front matter (`_speculate`); the real counts are checked after, and
+a part numbered from a wrong guess is numbered again by the normal path.
+
 `render_in_parts` returns None whenever it cannot promise the single pass's result (the HTML
 or styles cannot be cut, a worker failed, a resource was refused, the contents changed length):
 the caller then renders in one pass, which stays the reference.
@@ -163,9 +168,8 @@ def _render(book: SplitBook, base_url: str, policy: SandboxPolicy, cache: PartCa
     front_first(jobs, front_key, run.pool.workers, {keys[part.index]: len(part.html) for part in book.parts})
     run.run(jobs, "writing", len(book.parts) - len(jobs))
     front_done = run.replies.get(front_key)
-    if isinstance(front_done, Finished):
-        if front_done.pages - stubs != info[0]["pages"]:
-            raise AbandonError("the contents changed length once page numbers were filled in")
+    if isinstance(front_done, Finished) and front_done.pages - stubs != info[0]["pages"]:
+        raise AbandonError("the contents changed length once page numbers were filled in")
     pdfs = []
     for part in book.parts:
         final = finals[part.index]
